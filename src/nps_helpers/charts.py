@@ -1,0 +1,128 @@
+"""Every plotly figure of the workbook, in one house style.
+
+Promoters, passives and detractors have the same colour-blind-safe colours in every
+chart (Okabe-Ito blue, grey and vermillion). Figures carry a small template of their
+own instead of plotly's default, which would add ~10 kB of JSON to each chart.
+
+:func:`show` displays a figure both ways at once: as the plotly mimetype, which
+JupyterLab renders, and as an HTML snippet that calls ``Plotly.newPlot``, which the
+deck renders with the plotly.js it embeds once (see :mod:`nps_helpers.deck`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pandas as pd
+import plotly.graph_objects as go
+
+COLORS = {"promoter": "#0072B2", "passive": "#999999", "detractor": "#D55E00"}
+ACCENT = "#0072B2"
+INK = "#1f2933"
+FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
+
+HOUSE = go.layout.Template(
+    layout=go.Layout(
+        font=dict(family=FONT, size=14, color=INK),
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        margin=dict(l=10, r=10, t=50, b=10),
+        xaxis=dict(showgrid=False, zeroline=False, linecolor="#c7ccd1", automargin=True),
+        yaxis=dict(showgrid=True, gridcolor="#eceff1", zeroline=True, zerolinecolor="#9aa5b1",
+                   automargin=True),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
+        hoverlabel=dict(font=dict(family=FONT)),
+        title=dict(x=0, xanchor="left", font=dict(size=17)),
+        colorway=[ACCENT, "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442"],
+    )
+)
+
+
+def _label(value: object) -> str:
+    return str(value).replace("_", " ")
+
+
+def nps_bar(table: pd.DataFrame, by: str, title: str | None = None) -> go.Figure:
+    """NPS per group with its 95% interval as error bars; suppressed groups are left out.
+
+    Parameters
+    ----------
+    table
+        The output of :func:`nps_helpers.scoring.nps_by` for one ``by`` column.
+    by
+        The group column.
+    """
+    shown = table[~table["suppressed"]]
+    labels = [_label(v) for v in shown[by]]
+    fig = go.Figure(
+        go.Bar(
+            x=labels,
+            y=shown["nps"].round(0),
+            marker_color=[ACCENT if v >= 0 else COLORS["detractor"] for v in shown["nps"]],
+            error_y=dict(type="data", symmetric=False,
+                         array=(shown["ci_high"] - shown["nps"]).round(1),
+                         arrayminus=(shown["nps"] - shown["ci_low"]).round(1),
+                         color="#52606d", thickness=1.2, width=6),
+            text=[f"{v:+.0f}" for v in shown["nps"]],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=shown[["n", "ci_low", "ci_high"]].round(0).to_numpy(),
+            hovertemplate="%{x}<br>NPS %{y:+.0f} (95% CI %{customdata[1]:+.0f} to "
+            "%{customdata[2]:+.0f})<br>n = %{customdata[0]}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        template=HOUSE, title=title or f"NPS by {_label(by)}", height=380, showlegend=False,
+        yaxis=dict(title="NPS", range=[-100, 100]),
+    )
+    return fig
+
+
+def category_mix(table: pd.DataFrame, by: str, title: str | None = None) -> go.Figure:
+    """Stacked 100% bars of detractors, passives and promoters per group."""
+    shown = table[~table["suppressed"]]
+    labels = [_label(v) for v in shown[by]]
+    fig = go.Figure()
+    for cat, col in (("detractor", "pct_detractors"), ("passive", "pct_passives"),
+                     ("promoter", "pct_promoters")):
+        fig.add_bar(
+            y=labels, x=shown[col].round(1), name=f"{cat}s", orientation="h",
+            marker_color=COLORS[cat],
+            text=[f"{v:.0f}%" for v in shown[col]], textposition="inside",
+            hovertemplate="%{y}: %{x:.0f}% " + cat + "s<extra></extra>",
+        )
+    fig.update_layout(
+        template=HOUSE, barmode="stack", title=title or f"Promoters, passives and detractors by "
+        f"{_label(by)}", height=120 + 45 * len(shown),
+        xaxis=dict(range=[0, 100], ticksuffix="%", showgrid=False),
+        yaxis=dict(autorange="reversed", showgrid=False),
+    )
+    return fig
+
+
+def figure_html(fig: go.Figure) -> str:
+    """The figure as an HTML snippet for a page that already loaded plotly.js.
+
+    The div id is derived from the figure's content, so the same data gives the
+    same HTML (reruns give identical decks).
+    """
+    spec = fig.to_plotly_json()
+    digest = hashlib.sha1(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[:12]
+    return fig.to_html(
+        full_html=False, include_plotlyjs=False, div_id=f"chart-{digest}",
+        default_height=f"{fig.layout.height or 400}px",
+        config={"displaylogo": False, "responsive": True,
+                "modeBarButtonsToRemove": ["lasso2d", "select2d"]},
+    )
+
+
+def show(fig: go.Figure) -> None:
+    """Display a figure for JupyterLab (plotly mimetype) and for the deck (HTML)."""
+    from IPython.display import display
+
+    bundle = {
+        "application/vnd.plotly.v1+json": fig.to_plotly_json(),
+        "text/html": figure_html(fig),
+    }
+    display(bundle, raw=True)

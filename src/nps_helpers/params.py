@@ -1,0 +1,200 @@
+"""The wave's parameters: one YAML file per wave, checked by a pydantic model.
+
+``params/<wave>.yaml`` is the only configuration surface of a wave run. Paths in it
+are relative to the project root, which is the folder that holds ``params/``.
+A wrong key or a wrong type is reported as a :class:`~nps_helpers.errors.ParamsError`
+naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from nps_helpers.errors import ParamsError
+
+CANONICAL_ROLES = ("decision_maker", "influencer", "user", "other")
+ACCOUNT_COLUMNS = ("account_name", "tier", "industry", "region", "arr", "owner", "renewal_date")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Inputs(_Strict):
+    """Where the wave's raw files are, relative to the project root."""
+
+    export: Path = Field(description="The survey tool's export of this wave.")
+    accounts: Path = Field(description="The CRM account master (one row per account).")
+    invitations: Path | None = Field(
+        default=None, description="Who was invited this wave (contact, account, bounced)."
+    )
+
+
+class Columns(_Strict):
+    """Which export column holds each canonical field (the export's own header names)."""
+
+    response_id: str = "ResponseId"
+    score: str = "Q1"
+    comment: str | None = "Q2"
+    contact_id: str | None = "ExternalReference"
+    email: str | None = "RecipientEmail"
+    account_id: str = "account_id"
+    role: str = "role"
+    responded_at: str = "EndDate"
+    status: str | None = "Status"
+    finished: str | None = "Finished"
+    extra: dict[str, str] = Field(
+        default_factory=dict,
+        description="More export columns to keep, as canonical_name: export_column "
+        "(for example product: Product). Any of them can be a segment.",
+    )
+
+
+class Outputs(_Strict):
+    processed_dir: Path = Path("data/processed")
+    reports_dir: Path = Path("reports")
+
+
+class WaveParams(_Strict):
+    """Everything that varies between waves."""
+
+    wave_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    company: str
+    wave_label: str | None = None
+    field_start: dt.date
+    field_end: dt.date
+    previous_wave: str | None = None
+    export_format: Literal["qualtrics"] = "qualtrics"
+    inputs: Inputs
+    columns: Columns = Field(default_factory=Columns)
+    role_map: dict[str, Literal["decision_maker", "influencer", "user", "other"]] = Field(
+        default_factory=dict,
+        description="Export role label -> canonical role. Canonical names map to themselves.",
+    )
+    segments: list[str] = Field(default_factory=lambda: ["tier", "role"])
+    min_n: int = Field(default=5, ge=1)
+    respondent_salt: str = Field(
+        default="nps-workbook",
+        description="Salt of the respondent id hashed from an e-mail when there is no contact id;"
+        " keep it the same across waves so respondents can be followed.",
+    )
+    include_partial: bool = Field(
+        default=False, description="Count unfinished responses that carry a score."
+    )
+    outputs: Outputs = Field(default_factory=Outputs)
+    root: Path = Field(
+        default=Path("."),
+        description="Project root; set by load_params to the folder that holds params/.",
+    )
+
+    @field_validator("segments")
+    @classmethod
+    def _segments_known(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("segments are listed twice: " + ", ".join(sorted(value)))
+        return value
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> WaveParams:
+        if self.field_end < self.field_start:
+            raise ValueError(
+                f"field_end ({self.field_end}) is before field_start ({self.field_start})"
+            )
+        allowed = {"role", *ACCOUNT_COLUMNS, *self.columns.extra}
+        unknown = [s for s in self.segments if s not in allowed]
+        if unknown:
+            raise ValueError(
+                f"segments {unknown} are neither account attributes ({', '.join(ACCOUNT_COLUMNS)}),"
+                " role, nor columns.extra entries"
+            )
+        return self
+
+    # Resolved locations -------------------------------------------------
+    def path(self, relative: Path) -> Path:
+        """Resolve a path from the YAML against the project root."""
+        return relative if relative.is_absolute() else (self.root / relative)
+
+    @property
+    def processed_dir(self) -> Path:
+        return self.path(self.outputs.processed_dir) / self.wave_id
+
+    @property
+    def history_dir(self) -> Path:
+        return self.path(self.outputs.processed_dir) / "history"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.path(self.outputs.reports_dir) / self.wave_id
+
+    @property
+    def title(self) -> str:
+        return self.wave_label or f"{self.company} relationship NPS {self.wave_id}"
+
+
+def project_root_for(params_file: Path) -> Path:
+    """The project root of a params file: the parent of its ``params/`` folder."""
+    params_file = params_file.resolve()
+    if params_file.parent.name == "params":
+        return params_file.parent.parent
+    return params_file.parent
+
+
+def _describe(error: dict) -> str:
+    key = ".".join(str(p) for p in error["loc"]) or "(top level)"
+    if error["type"] == "extra_forbidden":
+        return f"key '{key}' is not a known parameter"
+    if error["type"] == "missing":
+        return f"key '{key}' is required but missing"
+    given = error.get("input")
+    shown = "" if isinstance(given, dict | list) else f" (got {given!r})"
+    return f"key '{key}': {error['msg']}{shown}"
+
+
+def load_params(path: str | Path) -> WaveParams:
+    """Read and check ``params/<wave>.yaml``.
+
+    Parameters
+    ----------
+    path
+        The YAML file. Relative paths inside it are resolved against the project
+        root (the folder that holds ``params/``).
+
+    Returns
+    -------
+    WaveParams
+        The checked parameters, with ``root`` set.
+
+    Raises
+    ------
+    ParamsError
+        When the file is missing, is not YAML, or a key is unknown or of a wrong type;
+        the message names the file and every offending key.
+
+    Examples
+    --------
+    >>> p = load_params("params/2026-H2.yaml")  # doctest: +SKIP
+    >>> p.wave_id  # doctest: +SKIP
+    '2026-H2'
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ParamsError(f"{path}: params file not found")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ParamsError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ParamsError(f"{path}: expected a mapping of keys at the top level")
+    if "root" in raw:
+        raise ParamsError(f"{path}: key 'root' is set by the workbook, not in the YAML")
+    raw["root"] = project_root_for(path)
+    try:
+        return WaveParams.model_validate(raw)
+    except ValidationError as exc:
+        problems = "\n".join(f"  - {_describe(e)}" for e in exc.errors())
+        raise ParamsError(f"{path}: {exc.error_count()} problem(s) in the parameters:\n{problems}") from None

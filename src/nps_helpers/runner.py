@@ -1,0 +1,130 @@
+"""Run one wave: Papermill executes the wave notebooks, nbconvert renders the deck."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from nps_helpers.errors import NotebookFailedError, NpsWorkbookError
+from nps_helpers.kernel import ensure_kernel
+from nps_helpers.params import WaveParams, load_params
+
+#: The wave notebooks, in the order they run.
+WAVE_NOTEBOOKS = ("prepare_wave.ipynb", "wave_report.ipynb")
+REPORT_NOTEBOOK = "wave_report.ipynb"
+
+
+def default_notebooks_dir(params: WaveParams) -> Path:
+    """``<root>/notebooks`` when it holds the wave notebooks, else the workbook's own."""
+    candidates = [params.root / "notebooks", Path(__file__).resolve().parents[2] / "notebooks"]
+    for folder in candidates:
+        if all((folder / name).is_file() for name in WAVE_NOTEBOOKS):
+            return folder
+    raise NpsWorkbookError(
+        "cannot find the wave notebooks (" + ", ".join(WAVE_NOTEBOOKS) + ") in "
+        + " or ".join(str(c) for c in candidates)
+    )
+
+
+def _kernel_manager_logging_to(log: Path) -> type:
+    """A kernel manager class whose kernel writes its stderr to ``log``, not the terminal.
+
+    The kernel's own start-up chatter (transport warnings, debugger notices) would
+    otherwise interleave with the progress lines; the log keeps it for inspection.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class LoggingKernelManager(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            handle = open(log, "ab")  # noqa: SIM115 - the kernel process owns it until it ends
+            kw["stderr"] = handle
+            try:
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+            finally:
+                handle.close()  # the child keeps its own descriptor
+
+    return LoggingKernelManager
+
+
+def describe_failure(name: str, executed: Path, exc: Exception) -> str:
+    """One readable paragraph for a notebook that failed under Papermill."""
+    cell = getattr(exc, "cell_index", None)
+    count = getattr(exc, "exec_count", None)
+    source = (getattr(exc, "source", "") or "").strip().splitlines()
+    ename = getattr(exc, "ename", type(exc).__name__)
+    evalue = getattr(exc, "evalue", str(exc))
+    where = f"cell {cell + 1}" if isinstance(cell, int) else "a cell"
+    if count:
+        where += f" (execution count {count})"
+    first = f"\n    {source[0]}" + (" ..." if len(source) > 1 else "") if source else ""
+    return (
+        f"{name} failed in {where}:{first}\n{ename}: {evalue}\n"
+        f"The executed notebook, with the error in place, is {executed}"
+    )
+
+
+def run_wave(params_path: str | Path, notebooks_dir: str | Path | None = None,
+             echo: Callable[[str], None] = print) -> Path:
+    """Execute the wave notebooks for ``params_path`` and render the deck.
+
+    Parameters
+    ----------
+    params_path
+        ``params/<wave>.yaml``.
+    notebooks_dir
+        Where ``prepare_wave.ipynb`` and ``wave_report.ipynb`` are; by default the
+        project's ``notebooks/``.
+    echo
+        Receives one line of progress per step.
+
+    Returns
+    -------
+    Path
+        The deck, ``reports/<wave>/deck.html``.
+
+    Raises
+    ------
+    NotebookFailedError
+        When a notebook fails: the message names the notebook, the cell, the error
+        and where the executed notebook is.
+    """
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    from nps_helpers.deck import render_deck
+
+    params_path = Path(params_path).resolve()
+    params = load_params(params_path)
+    nb_dir = Path(notebooks_dir).resolve() if notebooks_dir else default_notebooks_dir(params)
+    kernel = ensure_kernel()
+    executed_dir = params.reports_dir / "executed"
+    executed_dir.mkdir(parents=True, exist_ok=True)
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    kernel_log = executed_dir / "kernel.log"
+    kernel_log.write_text("", encoding="utf-8")
+    manager_class = _kernel_manager_logging_to(kernel_log)
+    steps = len(WAVE_NOTEBOOKS) + 1
+    for i, name in enumerate(WAVE_NOTEBOOKS, start=1):
+        executed = executed_dir / name
+        echo(f"[{i}/{steps}] {name}: running (wave {params.wave_id}, kernel {kernel})")
+        start = time.perf_counter()
+        try:
+            pm.execute_notebook(
+                str(nb_dir / name), str(executed),
+                parameters={"params_path": str(params_path)},
+                kernel_name=kernel, progress_bar=False, log_output=False, cwd=str(nb_dir),
+                kernel_manager_class=manager_class,
+            )
+        except PapermillExecutionError as exc:
+            raise NotebookFailedError(describe_failure(name, executed, exc)) from None
+        echo(f"[{i}/{steps}] {name}: done in {time.perf_counter() - start:.1f} s")
+    echo(f"[{steps}/{steps}] rendering the deck")
+    subtitle = f"{params.company} · field {params.field_start:%d %b %Y} – {params.field_end:%d %b %Y}"
+    deck = render_deck(executed_dir / REPORT_NOTEBOOK, params.reports_dir / "deck.html",
+                       title=params.title, subtitle=subtitle)
+    echo(f"[{steps}/{steps}] deck written: {deck}")
+    return deck
