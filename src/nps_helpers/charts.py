@@ -65,8 +65,9 @@ def nps_bar(table: pd.DataFrame, by: str, title: str | None = None) -> go.Figure
                          arrayminus=(shown["nps"] - shown["ci_low"]).round(1),
                          color="#52606d", thickness=1.2, width=6),
             text=[f"{v:+.0f}" for v in shown["nps"]],
-            textposition="outside",
-            cliponaxis=False,
+            textposition="inside",
+            insidetextanchor="start",
+            textfont=dict(color="white"),
             customdata=shown[["n", "ci_low", "ci_high"]].round(0).to_numpy(),
             hovertemplate="%{x}<br>NPS %{y:+.0f} (95% CI %{customdata[1]:+.0f} to "
             "%{customdata[2]:+.0f})<br>n = %{customdata[0]}<extra></extra>",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from nps_helpers.errors import ExportFormatError, MappingError
@@ -54,11 +55,13 @@ def parse_scores(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     text = values.fillna("").astype(str).str.strip()
     number = text.str.extract(r"^(-?\d+(?:\.0*)?)(?:\s*[-=:]\s*\D.*)?$", expand=False)
     scores = pd.to_numeric(number, errors="coerce").astype("Float64")
-    problem = pd.Series(None, index=values.index, dtype=object)
-    problem[scores.isna()] = "invalid_score"
-    problem[text == ""] = "missing_score"
-    problem[scores.notna() & ((scores < 0) | (scores > 10))] = "score_out_of_range"
-    return scores, problem
+    out_of_range = (scores.notna() & ((scores < 0) | (scores > 10))).to_numpy(dtype=bool)
+    problem = np.select(
+        [(text == "").to_numpy(), scores.isna().to_numpy(dtype=bool), out_of_range],
+        ["missing_score", "invalid_score", "score_out_of_range"],
+        default=None,
+    )
+    return scores, pd.Series(problem, index=values.index, dtype=object)
 
 
 def respondent_ids(contact_id: pd.Series | None, email: pd.Series | None, salt: str) -> pd.Series:

@@ -27,11 +27,10 @@ def headline(summary: dict[str, float], rate: dict[str, float] | None = None,
             fmt_pct(rate["rate"]),
             f"{fmt_int(rate['responded'])} of {fmt_int(rate['reached'])} reached contacts "
             f"({fmt_int(rate['bounced'])} bounced)")
-    cards["Promoters · passives · detractors"] = (
-        f"{fmt_pct(summary['pct_promoters'])} · {fmt_pct(summary['pct_passives'])} · "
-        f"{fmt_pct(summary['pct_detractors'])}",
-        f"{fmt_int(summary['promoters'])} · {fmt_int(summary['passives'])} · "
-        f"{fmt_int(summary['detractors'])} respondents")
+    cards["Promoters − detractors"] = (
+        f"{fmt_pct(summary['pct_promoters'])} − {fmt_pct(summary['pct_detractors'])}",
+        f"{fmt_int(summary['promoters'])} promoters, {fmt_int(summary['passives'])} passives, "
+        f"{fmt_int(summary['detractors'])} detractors")
     return kpi_cards(cards)
 
 

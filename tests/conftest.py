@@ -1,0 +1,49 @@
+"""Shared fixtures: small demo projects in temporary folders, built with the real generator."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from nps_helpers.demo import generate_demo
+from nps_helpers.params import load_params
+
+REPO = Path(__file__).resolve().parents[1]
+SMALL_ACCOUNTS = 60
+
+
+def make_project(root: Path, n_accounts: int = SMALL_ACCOUNTS, seed: int = 7) -> Path:
+    """A project root with demo raw data and the repository's demo params."""
+    generate_demo(root, seed=seed, n_accounts=n_accounts)
+    (root / "params").mkdir(exist_ok=True)
+    for f in (REPO / "params").glob("2026-*.yaml"):
+        shutil.copy(f, root / "params" / f.name)
+    return root
+
+
+@pytest.fixture(scope="session")
+def small_project(tmp_path_factory) -> Path:
+    """A read-only small demo project (do not write into it from tests)."""
+    return make_project(tmp_path_factory.mktemp("small_project"))
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A fresh small demo project a test may change."""
+    return make_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def small_params(small_project):
+    return load_params(small_project / "params" / "2026-H2.yaml")
+
+
+@pytest.fixture(scope="session")
+def cleaned(small_project, small_params):
+    from nps_helpers import clean, ingest
+
+    raw = ingest.read_qualtrics(small_params.path(small_params.inputs.export))
+    accounts = ingest.read_accounts(small_params.path(small_params.inputs.accounts))
+    return clean.clean_responses(raw, accounts, small_params)
