@@ -59,14 +59,12 @@ def styled_table(frame: pd.DataFrame, caption: str | None = None,
     the same data gives the same HTML.
     """
     digest = hashlib.sha1(frame.to_csv(index=False).encode()).hexdigest()[:10]
-    head = "".join(
-        f'<th class="{"num" if c in numeric else ""}">{html.escape(str(c))}</th>'
-        for c in frame.columns
-    )
+    num = {c: ' class="num"' if c in numeric else "" for c in frame.columns}
+    head = "".join(f"<th{num[c]}>{html.escape(str(c))}</th>" for c in frame.columns)
     rows = []
     for record in frame.itertuples(index=False):
         cells = "".join(
-            f'<td class="{"num" if c in numeric else ""}">{html.escape(str(v))}</td>'
+            f"<td{num[c]}>{html.escape(str(v))}</td>"
             for c, v in zip(frame.columns, record, strict=True)
         )
         rows.append(f"<tr>{cells}</tr>")

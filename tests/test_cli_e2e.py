@@ -1,0 +1,180 @@
+"""End to end: the nps-wave command on small demo projects, through Papermill,
+Great Expectations and nbconvert, as an analyst runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from nps_helpers.scoring import nps_by, nps_summary
+from nps_helpers.tables import fmt_nps
+
+pytestmark = pytest.mark.e2e
+NPS_WAVE = str(Path(sys.executable).with_name("nps-wave"))
+
+
+def nps_wave(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    return subprocess.run([NPS_WAVE, *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=600, env=env)
+
+
+@pytest.fixture(scope="module")
+def wave_run(tmp_path_factory):
+    from conftest import make_project
+
+    root = make_project(tmp_path_factory.mktemp("e2e"))
+    runs = {w: nps_wave("run", f"params/{w}.yaml", cwd=root) for w in ("2026-H1", "2026-H2")}
+    return root, runs
+
+
+def test_run_succeeds_with_progress(wave_run):
+    root, runs = wave_run
+    for wave, proc in runs.items():
+        assert proc.returncode == 0, proc.stderr
+        out = proc.stdout
+        assert f"[1/3] prepare_wave.ipynb: running (wave {wave}" in out
+        assert "[2/3] wave_report.ipynb: done in" in out
+        assert out.strip().endswith(f"Deck: {root / 'reports' / wave / 'deck.html'}")
+        assert "Traceback" not in proc.stderr and "WARNING" not in proc.stderr
+
+
+def test_outputs_written(wave_run):
+    root, _ = wave_run
+    processed = root / "data" / "processed" / "2026-H2"
+    for name in ("responses.parquet", "rejected.csv", "quality.json"):
+        assert (processed / name).is_file(), name
+    quality = json.loads((processed / "quality.json").read_text())
+    assert quality["kept"] + quality["rejected"] == quality["rows_in"]
+    assert quality["validation"]["success"] is True
+    rejected = pd.read_csv(processed / "rejected.csv")
+    assert len(rejected) == quality["rejected"]
+    executed = root / "reports" / "2026-H2" / "executed"
+    for name in ("prepare_wave.ipynb", "wave_report.ipynb"):
+        nb = nbformat.read(executed / name, as_version=4)
+        assert nb.metadata.kernelspec.name == "nps-workbook"
+        assert any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)
+        assert not [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
+                    if o.output_type == "error"]
+
+
+def test_deck_holds_the_processed_figures(wave_run):
+    root, _ = wave_run
+    html = (root / "reports" / "2026-H2" / "deck.html").read_text(encoding="utf-8")
+    responses = pd.read_parquet(root / "data" / "processed" / "2026-H2" / "responses.parquet")
+    overall = nps_summary(responses["score"])
+    assert f'<div class="kpi-value">{fmt_nps(overall["nps"])}</div>' in html
+    assert f"n = {overall['n']:,}" in html
+    previous = pd.read_parquet(root / "data" / "processed" / "2026-H1" / "responses.parquet")
+    change = overall["nps"] - nps_summary(previous["score"])["nps"]
+    assert f'<div class="kpi-value">{fmt_nps(change)}</div>' in html
+    for by in ("tier", "role"):
+        for row in nps_by(responses, by).itertuples(index=False):
+            label = str(getattr(row, by)).replace("_", " ")
+            cells = f"<td>{label}</td><td class=\"num\">{row.n}</td>"
+            assert cells in html, (by, label)
+            if not row.suppressed:
+                assert f'{cells}<td class="num">{fmt_nps(row.nps)}</td>' in html
+
+
+def test_deck_has_no_code_and_no_tracebacks(wave_run):
+    root, _ = wave_run
+    html = (root / "reports" / "2026-H2" / "deck.html").read_text(encoding="utf-8")
+    body = html.split("<body", 1)[1]
+    for banned in ("jp-InputArea-editor", "Traceback", "params_path", "import ", "read_responses",
+                   "jp-RenderedText", 'data-mime-type="application/vnd.jupyter.stderr"'):
+        assert banned not in body, banned
+    assert body.count('class="plotly-graph-div"') == 2
+    assert len(re.findall(r"plotly\.js v\d", html)) == 1
+    assert len(html.encode()) < 6 * 1024 * 1024
+
+
+def test_rerun_gives_the_same_deck(wave_run):
+    root, _ = wave_run
+    deck = root / "reports" / "2026-H2" / "deck.html"
+    before = deck.read_bytes()
+    proc = nps_wave("run", "params/2026-H2.yaml", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    assert deck.read_bytes() == before
+
+
+def test_failed_notebook_is_one_clear_paragraph(project):
+    params = project / "params" / "2026-H2.yaml"
+    params.write_text(params.read_text().replace("  Power User: user\n", ""))
+    proc = nps_wave("run", "params/2026-H2.yaml", cwd=project)
+    assert proc.returncode == 1
+    err = proc.stderr
+    assert "Traceback" not in err and proc.stdout.count("done in") == 0
+    assert "prepare_wave.ipynb failed in cell" in err
+    assert "MappingError:" in err and "'Power User'" in err and "column role" in err
+    executed = project / "reports" / "2026-H2" / "executed" / "prepare_wave.ipynb"
+    assert str(executed) in err and executed.is_file()
+    assert not (project / "reports" / "2026-H2" / "deck.html").exists()
+
+
+def test_params_error_exit_2(project):
+    params = project / "params" / "2026-H2.yaml"
+    params.write_text(params.read_text() + "colour: blue\n")
+    proc = nps_wave("run", "params/2026-H2.yaml", cwd=project)
+    assert proc.returncode == 2
+    assert "'colour' is not a known parameter" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_demo_data_and_list(tmp_path):
+    proc = nps_wave("demo-data", "--root", str(tmp_path), "--accounts", "30", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "synthetic" in proc.stdout
+    assert (tmp_path / "data" / "raw" / "2026-H2" / "survey_export.csv").is_file()
+    again = nps_wave("demo-data", "--root", str(tmp_path), cwd=tmp_path)
+    assert "already" in again.stdout
+    listed = nps_wave("list", "--root", str(tmp_path), cwd=tmp_path)
+    assert "No wave params" in listed.stdout
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-output" / "screenshots"
+
+
+@pytest.mark.browser
+def test_deck_in_a_real_browser(wave_run):
+    """The deck opens offline in Debian's chromium: charts drawn, no errors, no other host."""
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).is_file(), "Debian's chromium is needed: apt-get install chromium"
+    root, _ = wave_run
+    deck = root / "reports" / "2026-H2" / "deck.html"
+    requests, errors = [], []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on("request", lambda r: requests.append(r.url))
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(deck.as_uri(), wait_until="load")
+            page.wait_for_function(
+                "document.querySelectorAll('.plotly-graph-div .main-svg').length >= 2",
+                timeout=15_000)
+            charts = page.locator(".plotly-graph-div")
+            assert charts.count() == 2
+            for i in range(charts.count()):
+                assert charts.nth(i).locator("g.point").count() >= 2, "bars are drawn"
+            assert page.locator(".kpi-value").first.inner_text().strip() != ""
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / "deck-2026-H2.png"), full_page=True)
+        finally:
+            browser.close()
+    assert not errors, errors
+    outside = [u for u in requests if not u.startswith(("file:", "data:", "blob:"))]
+    assert not outside, f"requests to other hosts: {outside}"
