@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 KERNEL := $(VENV)/share/jupyter/kernels/nps-workbook/kernel.json
 PYTEST_ARGS ?=
 
-.PHONY: demo test setup kernel lint bench clean-outputs
+.PHONY: demo test setup lint clean-outputs
 
 # The venv is rebuilt when pyproject.toml changes.
 $(BIN)/nps-wave: pyproject.toml

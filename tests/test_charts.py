@@ -7,8 +7,12 @@ from nps_helpers.scoring import nps_by
 
 
 def table():
-    frame = pd.DataFrame({"role": ["user"] * 6 + ["decision_maker"] * 6 + ["influencer"],
-                          "score": [10, 9, 9, 8, 3, 10, 2, 3, 9, 9, 4, 5, 10]})
+    frame = pd.DataFrame(
+        {
+            "role": ["user"] * 6 + ["decision_maker"] * 6 + ["influencer"],
+            "score": [10, 9, 9, 8, 3, 10, 2, 3, 9, 9, 4, 5, 10],
+        }
+    )
     return nps_by(frame, "role", min_n=5)
 
 
@@ -23,8 +27,11 @@ def test_nps_bar_leaves_out_suppressed_groups():
 
 def test_category_mix_uses_house_colours():
     fig = category_mix(table(), "role")
-    assert [t.marker.color for t in fig.data] == [COLORS["detractor"], COLORS["passive"],
-                                                 COLORS["promoter"]]
+    assert [t.marker.color for t in fig.data] == [
+        COLORS["detractor"],
+        COLORS["passive"],
+        COLORS["promoter"],
+    ]
 
 
 def test_figure_html_is_deterministic_and_needs_no_cdn():

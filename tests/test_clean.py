@@ -22,8 +22,14 @@ def test_counts_add_up(cleaned):
 
 def test_demo_dirt_rejected_with_reasons(cleaned):
     reasons = cleaned.quality["rejected_by_reason"]
-    for why in ("preview_or_test", "incomplete", "missing_score", "score_out_of_range",
-                "unknown_account", "duplicate_submission"):
+    for why in (
+        "preview_or_test",
+        "incomplete",
+        "missing_score",
+        "score_out_of_range",
+        "unknown_account",
+        "duplicate_submission",
+    ):
         assert reasons.get(why, 0) > 0, why
     assert set(cleaned.rejected["reason"]) <= set(REASONS)
     assert (cleaned.rejected["reason_text"] == cleaned.rejected["reason"].map(REASONS)).all()
@@ -31,9 +37,25 @@ def test_demo_dirt_rejected_with_reasons(cleaned):
 
 def test_canonical_contract(cleaned):
     r = cleaned.responses
-    for col in ("wave_id", "response_id", "respondent_id", "account_id", "role", "score",
-                "category", "comment", "responded_at", "tier", "industry", "region", "arr",
-                "owner", "renewal_date", "product", "job_function"):
+    for col in (
+        "wave_id",
+        "response_id",
+        "respondent_id",
+        "account_id",
+        "role",
+        "score",
+        "category",
+        "comment",
+        "responded_at",
+        "tier",
+        "industry",
+        "region",
+        "arr",
+        "owner",
+        "renewal_date",
+        "product",
+        "job_function",
+    ):
         assert col in r.columns, col
     assert str(r["score"].dtype) == "Int8"
     assert r["score"].between(0, 10).all()
@@ -58,8 +80,10 @@ def test_duplicates_keep_latest(cleaned, small_params):
         kept = cleaned.responses[cleaned.responses["respondent_id"] == contact]
         assert len(kept) == 1
         all_rows = raw[(raw["ExternalReference"] == contact) & (raw["Status"] == "IP Address")]
-        assert kept["responded_at"].iloc[0].tz_convert("America/Denver").strftime(
-            "%Y-%m-%d %H:%M:%S") == all_rows["EndDate"].max()
+        assert (
+            kept["responded_at"].iloc[0].tz_convert("America/Denver").strftime("%Y-%m-%d %H:%M:%S")
+            == all_rows["EndDate"].max()
+        )
 
 
 def test_raw_files_untouched(small_project, small_params):
@@ -75,25 +99,41 @@ def test_include_partial(small_project, tmp_path):
     text = (small_project / "params" / "2026-H2.yaml").read_text(encoding="utf-8")
     (tmp_path / "params").mkdir()
     path = tmp_path / "params" / "w.yaml"
-    path.write_text(text.replace("include_partial: false", "include_partial: true")
-                    .replace("data/raw", str(small_project / "data" / "raw")), encoding="utf-8")
+    path.write_text(
+        text.replace("include_partial: false", "include_partial: true").replace(
+            "data/raw", str(small_project / "data" / "raw")
+        ),
+        encoding="utf-8",
+    )
     p = load_params(path)
-    res = clean.clean_responses(ingest.read_qualtrics(p.path(p.inputs.export)),
-                                ingest.read_accounts(p.path(p.inputs.accounts)), p)
+    res = clean.clean_responses(
+        ingest.read_qualtrics(p.path(p.inputs.export)),
+        ingest.read_accounts(p.path(p.inputs.accounts)),
+        p,
+    )
     incomplete = res.rejected[res.rejected["reason"] == "incomplete"]
     assert (incomplete["Q1"].str.strip() == "").all(), "only partials without a score rejected"
 
 
 @pytest.mark.parametrize(
     ("text", "score", "problem"),
-    [("9", 9, None), (" 9 ", 9, None), ("9.0", 9, None), ("10 - Extremely likely", 10, None),
-     ("0 = Not at all likely", 0, None), ("", None, "missing_score"),
-     ("   ", None, "missing_score"), ("abc", None, "invalid_score"), ("11", 11, "score_out_of_range"),
-     ("-1", -1, "score_out_of_range"), ("7.5", None, "invalid_score")],
+    [
+        ("9", 9, None),
+        (" 9 ", 9, None),
+        ("9.0", 9, None),
+        ("10 - Extremely likely", 10, None),
+        ("0 = Not at all likely", 0, None),
+        ("", None, "missing_score"),
+        ("   ", None, "missing_score"),
+        ("abc", None, "invalid_score"),
+        ("11", 11, "score_out_of_range"),
+        ("-1", -1, "score_out_of_range"),
+        ("7.5", None, "invalid_score"),
+    ],
 )
 def test_parse_scores(text, score, problem):
     scores, problems = parse_scores(pd.Series([text]))
-    assert (pd.isna(scores.iloc[0]) if score is None else scores.iloc[0] == score)
+    assert pd.isna(scores.iloc[0]) if score is None else scores.iloc[0] == score
     assert problems.iloc[0] == problem
 
 
@@ -120,12 +160,15 @@ def test_map_roles_lists_unmapped():
     assert "export.csv" in msg and "column role" in msg
     assert "'CFO' (2 rows)" in msg and "'Intern' (1 rows)" in msg
     assert map_roles(pd.Series(["End User", "user"]), {"End User": "user"}, "f", "c").tolist() == [
-        "user", "user"]
+        "user",
+        "user",
+    ]
 
 
 def test_missing_mapped_column(small_project, small_params):
     raw = ingest.read_qualtrics(small_params.path(small_params.inputs.export))
     raw.data = raw.data.drop(columns=["Q1"])
     with pytest.raises(ExportFormatError, match=r"'Q1' \(for score\)"):
-        clean.clean_responses(raw, ingest.read_accounts(small_params.path(
-            small_params.inputs.accounts)), small_params)
+        clean.clean_responses(
+            raw, ingest.read_accounts(small_params.path(small_params.inputs.accounts)), small_params
+        )

@@ -23,8 +23,9 @@ NPS_WAVE = str(Path(sys.executable).with_name("nps-wave"))
 
 def nps_wave(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-    return subprocess.run([NPS_WAVE, *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=600, env=env)
+    return subprocess.run(
+        [NPS_WAVE, *args], cwd=cwd, capture_output=True, text=True, timeout=600, env=env
+    )
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +63,13 @@ def test_outputs_written(wave_run):
         nb = nbformat.read(executed / name, as_version=4)
         assert nb.metadata.kernelspec.name == "nps-workbook"
         assert any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)
-        assert not [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
-                    if o.output_type == "error"]
+        assert not [
+            o
+            for c in nb.cells
+            if c.cell_type == "code"
+            for o in c.outputs
+            if o.output_type == "error"
+        ]
 
 
 def test_deck_holds_the_processed_figures(wave_run):
@@ -79,7 +85,7 @@ def test_deck_holds_the_processed_figures(wave_run):
     for by in ("tier", "role"):
         for row in nps_by(responses, by).itertuples(index=False):
             label = str(getattr(row, by)).replace("_", " ")
-            cells = f"<td>{label}</td><td class=\"num\">{row.n}</td>"
+            cells = f'<td>{label}</td><td class="num">{row.n}</td>'
             assert cells in html, (by, label)
             if not row.suppressed:
                 assert f'{cells}<td class="num">{fmt_nps(row.nps)}</td>' in html
@@ -89,8 +95,15 @@ def test_deck_has_no_code_and_no_tracebacks(wave_run):
     root, _ = wave_run
     html = (root / "reports" / "2026-H2" / "deck.html").read_text(encoding="utf-8")
     body = html.split("<body", 1)[1]
-    for banned in ("jp-InputArea-editor", "Traceback", "params_path", "import ", "read_responses",
-                   "jp-RenderedText", 'data-mime-type="application/vnd.jupyter.stderr"'):
+    for banned in (
+        "jp-InputArea-editor",
+        "Traceback",
+        "params_path",
+        "import ",
+        "read_responses",
+        "jp-RenderedText",
+        'data-mime-type="application/vnd.jupyter.stderr"',
+    ):
         assert banned not in body, banned
     assert body.count('class="plotly-graph-div"') == 2
     assert len(re.findall(r"plotly\.js v\d", html)) == 1
@@ -140,9 +153,15 @@ def test_demo_data_and_list(tmp_path):
 
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-output" / "screenshots"
 
 
@@ -165,7 +184,8 @@ def test_deck_in_a_real_browser(wave_run):
             page.goto(deck.as_uri(), wait_until="load")
             page.wait_for_function(
                 "document.querySelectorAll('.plotly-graph-div .main-svg').length >= 2",
-                timeout=15_000)
+                timeout=15_000,
+            )
             charts = page.locator(".plotly-graph-div")
             assert charts.count() == 2
             for i in range(charts.count()):

@@ -82,8 +82,11 @@ def test_scores_depend_on_tier_role_and_comment(tmp_path):
     by_role = data.groupby("role")["score"].mean()
     assert by_role["End User"] > by_role["Decision Maker"]
     implementation = next(t for t in THEMES if t.name == "implementation")
-    complaint = data["Q2"].str.lower().str.contains(
-        "|".join(p.lower()[:25] for p in implementation.negative), regex=True)
+    complaint = (
+        data["Q2"]
+        .str.lower()
+        .str.contains("|".join(p.lower()[:25] for p in implementation.negative), regex=True)
+    )
     assert data.loc[complaint, "score"].mean() < data.loc[~complaint, "score"].mean() - 1
     # varied wording: many distinct comments, some with typos or lower case
     comments = data["Q2"][data["Q2"].str.len() > 10]

@@ -10,7 +10,7 @@ def test_read_qualtrics(small_project):
     assert raw.data["input_row"].tolist() == list(range(1, len(raw.data) + 1))
     assert "recommend" in raw.questions["Q1"]
     assert raw.timezones["EndDate"] == "America/Denver"
-    assert (raw.data.map(type) == str).drop(columns="input_row").all().all()
+    assert raw.data.drop(columns="input_row").map(lambda v: isinstance(v, str)).all().all()
 
 
 def test_not_qualtrics(tmp_path):
@@ -36,8 +36,10 @@ def test_accounts_errors_name_file_column_rows(tmp_path):
     path.write_text("account_id,tier\nA1,key\n", encoding="utf-8")
     with pytest.raises(ExportFormatError, match="lacks column.*account_name"):
         read_accounts(path)
-    path.write_text(HEADER + "A1,X,key,SaaS,EMEA,100,O,2027-01-01\n"
-                    "A1,Y,key,SaaS,EMEA,100,O,2027-01-01\n", encoding="utf-8")
+    path.write_text(
+        HEADER + "A1,X,key,SaaS,EMEA,100,O,2027-01-01\nA1,Y,key,SaaS,EMEA,100,O,2027-01-01\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ExportFormatError, match="account_id repeats ids on lines 2, 3"):
         read_accounts(path)
     path.write_text(HEADER + "A1,X,key,SaaS,EMEA,lots,O,2027-01-01\n", encoding="utf-8")

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (expected messages are compared line by line)
 import sys
 
 import pytest

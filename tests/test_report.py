@@ -16,19 +16,38 @@ def test_headline_cards():
 
 
 def test_quality_table_lists_reasons():
-    q = {"rows_in": 10, "kept": 7, "rejected": 3,
-         "rejected_by_reason": {"duplicate_submission": 2, "missing_score": 1},
-         "reasons": {"duplicate_submission": "again", "missing_score": "blank"}}
+    q = {
+        "rows_in": 10,
+        "kept": 7,
+        "rejected": 3,
+        "rejected_by_reason": {"duplicate_submission": 2, "missing_score": 1},
+        "reasons": {"duplicate_submission": "again", "missing_score": "blank"},
+    }
     html = quality_table(q)
     assert "Rejected: duplicate submission" in html and ">2<" in html and "blank" in html
 
 
 def test_validation_and_segment_tables():
-    v = {"passed": 1, "evaluated": 2, "checks": [
-        {"expectation": "expect_column_values_to_be_unique", "column": "response_id",
-         "severity": "critical", "success": True, "unexpected_count": 0},
-        {"expectation": "expect_table_row_count_to_be_between", "column": None,
-         "severity": "warning", "success": False, "unexpected_count": 3}]}
+    v = {
+        "passed": 1,
+        "evaluated": 2,
+        "checks": [
+            {
+                "expectation": "expect_column_values_to_be_unique",
+                "column": "response_id",
+                "severity": "critical",
+                "success": True,
+                "unexpected_count": 0,
+            },
+            {
+                "expectation": "expect_table_row_count_to_be_between",
+                "column": None,
+                "severity": "warning",
+                "success": False,
+                "unexpected_count": 3,
+            },
+        ],
+    }
     html = validation_table(v)
     assert "1 of 2 checks passed" in html and "failed (3 rows)" in html and "(table)" in html
     frame = pd.DataFrame({"tier": ["key"] * 5, "score": [10] * 5})

@@ -57,8 +57,10 @@ def test_summary_invariants(scores):
 
 
 @settings(max_examples=50)
-@given(st.lists(st.tuples(st.sampled_from("abc"), st.integers(0, 10)), min_size=1, max_size=200),
-       st.integers(1, 10))
+@given(
+    st.lists(st.tuples(st.sampled_from("abc"), st.integers(0, 10)), min_size=1, max_size=200),
+    st.integers(1, 10),
+)
 def test_nps_by_agrees_with_summary(rows, min_n):
     frame = pd.DataFrame(rows, columns=["seg", "score"])
     table = nps_by(frame, "seg", min_n=min_n)
@@ -75,8 +77,13 @@ def test_nps_by_agrees_with_summary(rows, min_n):
 
 
 def test_nps_by_pairs_and_order():
-    frame = pd.DataFrame({"tier": ["key"] * 6 + ["small"] * 2, "role": ["user"] * 8,
-                          "score": [10, 10, 9, 8, 3, 2, 10, 10]})
+    frame = pd.DataFrame(
+        {
+            "tier": ["key"] * 6 + ["small"] * 2,
+            "role": ["user"] * 8,
+            "score": [10, 10, 9, 8, 3, 2, 10, 10],
+        }
+    )
     table = nps_by(frame, ["tier", "role"], min_n=5)
     assert table[["tier", "role"]].values.tolist() == [["key", "user"], ["small", "user"]]
     assert table.loc[0, "nps"] == pytest.approx((3 - 2) / 6 * 100)

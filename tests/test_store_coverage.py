@@ -11,9 +11,14 @@ from nps_helpers.params import load_params
 
 def test_write_and_read_wave(project, cleaned):
     p = load_params(project / "params" / "2026-H2.yaml")
-    paths = store.write_wave(p, cleaned.responses, cleaned.rejected, {"rows_in": 1, "x": p.field_start})
+    paths = store.write_wave(
+        p, cleaned.responses, cleaned.rejected, {"rows_in": 1, "x": p.field_start}
+    )
     assert {k: v.name for k, v in paths.items()} == {
-        "responses": "responses.parquet", "rejected": "rejected.csv", "quality": "quality.json"}
+        "responses": "responses.parquet",
+        "rejected": "rejected.csv",
+        "quality": "quality.json",
+    }
     back = store.read_responses(p)
     pd.testing.assert_frame_equal(back, cleaned.responses, check_categorical=False)
     assert store.read_quality(p)["x"] == str(p.field_start)

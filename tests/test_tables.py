@@ -4,7 +4,13 @@ import pandas as pd
 
 from nps_helpers.scoring import nps_by
 from nps_helpers.tables import (
-    fmt_int, fmt_nps, fmt_pct, kpi_cards, nps_table, show_html, styled_table,
+    fmt_int,
+    fmt_nps,
+    fmt_pct,
+    kpi_cards,
+    nps_table,
+    show_html,
+    styled_table,
 )
 
 

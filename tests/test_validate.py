@@ -43,7 +43,8 @@ def test_warning_does_not_stop(cleaned, small_params):
     assert result["success"] and result["warnings"] == 2
     failed = {c["expectation"]: c for c in result["checks"] if not c["success"]}
     assert failed["expect_column_values_to_be_between"]["failing_response_ids"] == [
-        odd.loc[0, "response_id"]]
+        odd.loc[0, "response_id"]
+    ]
 
 
 def test_required_columns_cover_contract():

@@ -29,8 +29,13 @@ HOUSE = go.layout.Template(
         plot_bgcolor="white",
         margin=dict(l=10, r=10, t=50, b=10),
         xaxis=dict(showgrid=False, zeroline=False, linecolor="#c7ccd1", automargin=True),
-        yaxis=dict(showgrid=True, gridcolor="#eceff1", zeroline=True, zerolinecolor="#9aa5b1",
-                   automargin=True),
+        yaxis=dict(
+            showgrid=True,
+            gridcolor="#eceff1",
+            zeroline=True,
+            zerolinecolor="#9aa5b1",
+            automargin=True,
+        ),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
         hoverlabel=dict(font=dict(family=FONT)),
         title=dict(x=0, xanchor="left", font=dict(size=17)),
@@ -60,10 +65,15 @@ def nps_bar(table: pd.DataFrame, by: str, title: str | None = None) -> go.Figure
             x=labels,
             y=shown["nps"].round(0),
             marker_color=[ACCENT if v >= 0 else COLORS["detractor"] for v in shown["nps"]],
-            error_y=dict(type="data", symmetric=False,
-                         array=(shown["ci_high"] - shown["nps"]).round(1),
-                         arrayminus=(shown["nps"] - shown["ci_low"]).round(1),
-                         color="#52606d", thickness=1.2, width=6),
+            error_y=dict(
+                type="data",
+                symmetric=False,
+                array=(shown["ci_high"] - shown["nps"]).round(1),
+                arrayminus=(shown["nps"] - shown["ci_low"]).round(1),
+                color="#52606d",
+                thickness=1.2,
+                width=6,
+            ),
             text=[f"{v:+.0f}" for v in shown["nps"]],
             textposition="inside",
             insidetextanchor="start",
@@ -74,7 +84,10 @@ def nps_bar(table: pd.DataFrame, by: str, title: str | None = None) -> go.Figure
         )
     )
     fig.update_layout(
-        template=HOUSE, title=title or f"NPS by {_label(by)}", height=380, showlegend=False,
+        template=HOUSE,
+        title=title or f"NPS by {_label(by)}",
+        height=380,
+        showlegend=False,
         yaxis=dict(title="NPS", range=[-100, 100]),
     )
     return fig
@@ -85,17 +98,26 @@ def category_mix(table: pd.DataFrame, by: str, title: str | None = None) -> go.F
     shown = table[~table["suppressed"]]
     labels = [_label(v) for v in shown[by]]
     fig = go.Figure()
-    for cat, col in (("detractor", "pct_detractors"), ("passive", "pct_passives"),
-                     ("promoter", "pct_promoters")):
+    for cat, col in (
+        ("detractor", "pct_detractors"),
+        ("passive", "pct_passives"),
+        ("promoter", "pct_promoters"),
+    ):
         fig.add_bar(
-            y=labels, x=shown[col].round(1), name=f"{cat}s", orientation="h",
+            y=labels,
+            x=shown[col].round(1),
+            name=f"{cat}s",
+            orientation="h",
             marker_color=COLORS[cat],
-            text=[f"{v:.0f}%" for v in shown[col]], textposition="inside",
+            text=[f"{v:.0f}%" for v in shown[col]],
+            textposition="inside",
             hovertemplate="%{y}: %{x:.0f}% " + cat + "s<extra></extra>",
         )
     fig.update_layout(
-        template=HOUSE, barmode="stack", title=title or f"Promoters, passives and detractors by "
-        f"{_label(by)}", height=120 + 45 * len(shown),
+        template=HOUSE,
+        barmode="stack",
+        title=title or f"Promoters, passives and detractors by {_label(by)}",
+        height=120 + 45 * len(shown),
         xaxis=dict(range=[0, 100], ticksuffix="%", showgrid=False),
         yaxis=dict(autorange="reversed", showgrid=False),
     )
@@ -111,10 +133,15 @@ def figure_html(fig: go.Figure) -> str:
     spec = fig.to_plotly_json()
     digest = hashlib.sha1(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[:12]
     return fig.to_html(
-        full_html=False, include_plotlyjs=False, div_id=f"chart-{digest}",
+        full_html=False,
+        include_plotlyjs=False,
+        div_id=f"chart-{digest}",
         default_height=f"{fig.layout.height or 400}px",
-        config={"displaylogo": False, "responsive": True,
-                "modeBarButtonsToRemove": ["lasso2d", "select2d"]},
+        config={
+            "displaylogo": False,
+            "responsive": True,
+            "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+        },
     )
 
 

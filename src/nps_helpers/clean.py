@@ -29,8 +29,14 @@ REASONS = {
     "duplicate_submission": "an earlier submission of a respondent who answered again",
 }
 PREVIEW_STATUSES = {"survey preview", "survey test", "spam", "1", "2", "8"}
-PERSONAL_EXPORT_COLUMNS = ("RecipientFirstName", "RecipientLastName", "RecipientEmail",
-                           "IPAddress", "LocationLatitude", "LocationLongitude")
+PERSONAL_EXPORT_COLUMNS = (
+    "RecipientFirstName",
+    "RecipientLastName",
+    "RecipientEmail",
+    "IPAddress",
+    "LocationLatitude",
+    "LocationLongitude",
+)
 REMOVED = "[removed]"
 
 
@@ -90,7 +96,8 @@ def map_roles(labels: pd.Series, role_map: dict[str, str], source: str, column: 
         listed = ", ".join(f"{label!r} ({n} rows)" for label, n in counts.items())
         raise MappingError(
             f"{source}: column {column} has role labels with no entry in role_map: {listed}. "
-            f"Add them to role_map in the params file, mapped to one of {', '.join(CANONICAL_ROLES)}."
+            "Add them to role_map in the params file, mapped to one of "
+            f"{', '.join(CANONICAL_ROLES)}."
         )
     return mapped
 
@@ -117,12 +124,25 @@ def clean_responses(raw: RawExport, accounts: pd.DataFrame, params: WaveParams) 
     cols = params.columns
     data = raw.data
     source = str(raw.source)
-    needed = {"response_id": cols.response_id, "score": cols.score, "account_id": cols.account_id,
-              "role": cols.role, "responded_at": cols.responded_at,
-              **{k: v for k, v in (("comment", cols.comment), ("contact_id", cols.contact_id),
-                                   ("email", cols.email), ("status", cols.status),
-                                   ("finished", cols.finished)) if v},
-              **cols.extra}
+    needed = {
+        "response_id": cols.response_id,
+        "score": cols.score,
+        "account_id": cols.account_id,
+        "role": cols.role,
+        "responded_at": cols.responded_at,
+        **{
+            k: v
+            for k, v in (
+                ("comment", cols.comment),
+                ("contact_id", cols.contact_id),
+                ("email", cols.email),
+                ("status", cols.status),
+                ("finished", cols.finished),
+            )
+            if v
+        },
+        **cols.extra,
+    }
     missing = {k: v for k, v in needed.items() if v not in data.columns}
     if missing:
         listed = ", ".join(f"{v!r} (for {k})" for k, v in missing.items())
@@ -138,8 +158,11 @@ def clean_responses(raw: RawExport, accounts: pd.DataFrame, params: WaveParams) 
     if cols.status:
         reject(data[cols.status].str.strip().str.lower().isin(PREVIEW_STATUSES), "preview_or_test")
     scores, score_problem = parse_scores(data[cols.score])
-    finished = (data[cols.finished].str.strip().str.lower().isin({"true", "1"})
-                if cols.finished else pd.Series(True, index=data.index))
+    finished = (
+        data[cols.finished].str.strip().str.lower().isin({"true", "1"})
+        if cols.finished
+        else pd.Series(True, index=data.index)
+    )
     partial_ok = params.include_partial & score_problem.isna()
     reject(~finished & ~partial_ok, "incomplete")
     for why in ("missing_score", "invalid_score", "score_out_of_range"):
@@ -155,15 +178,20 @@ def clean_responses(raw: RawExport, accounts: pd.DataFrame, params: WaveParams) 
     account_id = data[cols.account_id].str.strip()
     reject(~account_id.isin(set(accounts["account_id"])), "unknown_account")
 
-    rid = respondent_ids(data[cols.contact_id] if cols.contact_id else None,
-                         data[cols.email] if cols.email else None, salt=params.respondent_salt)
+    rid = respondent_ids(
+        data[cols.contact_id] if cols.contact_id else None,
+        data[cols.email] if cols.email else None,
+        salt=params.respondent_salt,
+    )
     rid = rid.where(rid != "", "r_" + data[cols.response_id].str.strip())
     alive = reason.isna()
     order = pd.DataFrame({"rid": rid, "when": when, "row": data["input_row"]})[alive]
     order = order.sort_values(["rid", "when", "row"])
     earlier = order.duplicated("rid", keep="last")
-    reject(pd.Series(earlier, index=order.index).reindex(data.index, fill_value=False),
-           "duplicate_submission")
+    reject(
+        pd.Series(earlier, index=order.index).reindex(data.index, fill_value=False),
+        "duplicate_submission",
+    )
 
     kept = reason.isna()
     roles = map_roles(data.loc[kept, cols.role], params.role_map, source, cols.role)

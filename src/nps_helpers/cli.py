@@ -73,8 +73,10 @@ def _cmd_list(args: argparse.Namespace) -> int:
             continue
         processed = (p.processed_dir / "responses.parquet").is_file()
         deck = (p.reports_dir / "deck.html").is_file()
-        rows.append(f"{p.wave_id:<12} {f}  processed: {'yes' if processed else 'no':<3}  "
-                    f"deck: {p.reports_dir / 'deck.html' if deck else 'no'}")
+        rows.append(
+            f"{p.wave_id:<12} {f}  processed: {'yes' if processed else 'no':<3}  "
+            f"deck: {p.reports_dir / 'deck.html' if deck else 'no'}"
+        )
     print("\n".join(rows) if rows else f"No wave params in {root / 'params'}")
     return 0
 

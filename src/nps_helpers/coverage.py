@@ -23,5 +23,4 @@ def response_rate(responses: pd.DataFrame, invitations: pd.DataFrame) -> dict[st
     reached = int(reached_ids.nunique())
     responded = int(reached_ids[reached_ids.isin(responses["respondent_id"])].nunique())
     rate = responded / reached * 100 if reached else float("nan")
-    return dict(invited=invited, bounced=bounced, reached=reached, responded=responded,
-                rate=rate)
+    return dict(invited=invited, bounced=bounced, reached=reached, responded=responded, rate=rate)

@@ -38,7 +38,9 @@ def deck_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         if cell.cell_type == "code":
             outputs = []
             for out in cell.get("outputs", []):
-                if out.get("output_type") == "display_data" and DECK_MIMETYPE in out.get("data", {}):
+                if out.get("output_type") == "display_data" and DECK_MIMETYPE in out.get(
+                    "data", {}
+                ):
                     out["data"] = {DECK_MIMETYPE: out["data"][DECK_MIMETYPE]}
                     out["metadata"] = {}
                     outputs.append(out)

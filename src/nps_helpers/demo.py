@@ -46,9 +46,18 @@ REGIONS = ("EMEA", "North America", "APAC", "LATAM")
 REGION_SHARE = (0.42, 0.35, 0.15, 0.08)
 PRODUCTS = ("Platform", "Analytics", "Integrations")
 OWNERS = (
-    "Maya Lindqvist", "Tomás Ferreira", "Priya Raman", "Jonas Becker", "Aiko Tanaka",
-    "Fatima Haddad", "Lucas Moreau", "Grace Okafor", "Daniel Kowalski", "Elena Petrova",
-    "Sam Whitfield", "Chen Wei",
+    "Maya Lindqvist",
+    "Tomás Ferreira",
+    "Priya Raman",
+    "Jonas Becker",
+    "Aiko Tanaka",
+    "Fatima Haddad",
+    "Lucas Moreau",
+    "Grace Okafor",
+    "Daniel Kowalski",
+    "Elena Petrova",
+    "Sam Whitfield",
+    "Chen Wei",
 )
 ROLE_LABELS = {
     "decision_maker": ("Decision Maker", "Decision Maker", "Executive Sponsor"),
@@ -58,26 +67,126 @@ ROLE_LABELS = {
 JOB_FUNCTIONS = ("IT", "Operations", "Finance", "Procurement", "Engineering", "Marketing")
 
 _NAME_A = (
-    "Acme", "Blue", "Cedar", "Delta", "Evergreen", "Falcon", "Granite", "Harbor", "Iris",
-    "Juniper", "Kestrel", "Lumen", "Meridian", "Nova", "Orchid", "Pioneer", "Quartz",
-    "Riverside", "Summit", "Tidal", "Union", "Vertex", "Willow", "Zenith", "Apex", "Beacon",
-    "Cobalt", "Drift", "Ember", "Fjord", "Golden", "Helix", "Ironwood", "Keystone", "Lakeside",
+    "Acme",
+    "Blue",
+    "Cedar",
+    "Delta",
+    "Evergreen",
+    "Falcon",
+    "Granite",
+    "Harbor",
+    "Iris",
+    "Juniper",
+    "Kestrel",
+    "Lumen",
+    "Meridian",
+    "Nova",
+    "Orchid",
+    "Pioneer",
+    "Quartz",
+    "Riverside",
+    "Summit",
+    "Tidal",
+    "Union",
+    "Vertex",
+    "Willow",
+    "Zenith",
+    "Apex",
+    "Beacon",
+    "Cobalt",
+    "Drift",
+    "Ember",
+    "Fjord",
+    "Golden",
+    "Helix",
+    "Ironwood",
+    "Keystone",
+    "Lakeside",
 )
 _NAME_B = (
-    "Logistics", "Foods", "Analytics", "Manufacturing", "Health", "Capital", "Media",
-    "Robotics", "Freight", "Energy", "Labs", "Textiles", "Pharma", "Retail", "Software",
-    "Consulting", "Insurance", "Metals", "Marine", "Payments",
+    "Logistics",
+    "Foods",
+    "Analytics",
+    "Manufacturing",
+    "Health",
+    "Capital",
+    "Media",
+    "Robotics",
+    "Freight",
+    "Energy",
+    "Labs",
+    "Textiles",
+    "Pharma",
+    "Retail",
+    "Software",
+    "Consulting",
+    "Insurance",
+    "Metals",
+    "Marine",
+    "Payments",
 )
 _NAME_C = ("Inc.", "GmbH", "Ltd", "S.A.", "AB", "B.V.", "Group", "Co.", "Pty Ltd", "LLC")
 _FIRST = (
-    "Anna", "Ben", "Carla", "David", "Eva", "Felix", "Gina", "Hugo", "Ines", "Jamal", "Kara",
-    "Leon", "Mia", "Nils", "Olga", "Pedro", "Quinn", "Rosa", "Stefan", "Tara", "Umar", "Vera",
-    "Wen", "Ximena", "Yusuf", "Zoe", "Marek", "Sofia", "Ravi", "Hannah", "Kenji", "Lena",
+    "Anna",
+    "Ben",
+    "Carla",
+    "David",
+    "Eva",
+    "Felix",
+    "Gina",
+    "Hugo",
+    "Ines",
+    "Jamal",
+    "Kara",
+    "Leon",
+    "Mia",
+    "Nils",
+    "Olga",
+    "Pedro",
+    "Quinn",
+    "Rosa",
+    "Stefan",
+    "Tara",
+    "Umar",
+    "Vera",
+    "Wen",
+    "Ximena",
+    "Yusuf",
+    "Zoe",
+    "Marek",
+    "Sofia",
+    "Ravi",
+    "Hannah",
+    "Kenji",
+    "Lena",
 )
 _LAST = (
-    "Andersen", "Brooks", "Costa", "Dubois", "Eriksen", "Fischer", "Garcia", "Hoffmann",
-    "Ivanova", "Jensen", "Kim", "Larsen", "Martins", "Novak", "Oliveira", "Park", "Quint",
-    "Rossi", "Schmidt", "Tanaka", "Umeh", "Varga", "Walsh", "Yilmaz", "Zhang", "Nakamura",
+    "Andersen",
+    "Brooks",
+    "Costa",
+    "Dubois",
+    "Eriksen",
+    "Fischer",
+    "Garcia",
+    "Hoffmann",
+    "Ivanova",
+    "Jensen",
+    "Kim",
+    "Larsen",
+    "Martins",
+    "Novak",
+    "Oliveira",
+    "Park",
+    "Quint",
+    "Rossi",
+    "Schmidt",
+    "Tanaka",
+    "Umeh",
+    "Varga",
+    "Walsh",
+    "Yilmaz",
+    "Zhang",
+    "Nakamura",
 )
 
 
@@ -96,144 +205,214 @@ class Theme:
 THEMES: tuple[Theme, ...] = (
     Theme(
         "implementation",
-        ("The implementation went smoothly and was on schedule",
-         "Rollout was painless, the project team knew what they were doing",
-         "go-live was well planned and we hit our dates"),
-        ("Implementation took far longer than promised",
-         "the rollout dragged on for months and we had to push our go-live twice",
-         "Implementation project was chaotic, nobody owned the plan",
-         "Deployment was a struggle, integration with our ERP is still not finished"),
-        0.6, 2.0, ("SaaS", "Manufacturing", "Fintech", "Logistics"),
+        (
+            "The implementation went smoothly and was on schedule",
+            "Rollout was painless, the project team knew what they were doing",
+            "go-live was well planned and we hit our dates",
+        ),
+        (
+            "Implementation took far longer than promised",
+            "the rollout dragged on for months and we had to push our go-live twice",
+            "Implementation project was chaotic, nobody owned the plan",
+            "Deployment was a struggle, integration with our ERP is still not finished",
+        ),
+        0.6,
+        2.0,
+        ("SaaS", "Manufacturing", "Fintech", "Logistics"),
     ),
     Theme(
         "onboarding",
-        ("Onboarding was quick and our team was productive in the first week",
-         "great onboarding sessions, very hands-on"),
-        ("Onboarding new colleagues is painful, there is no proper welcome path",
-         "the onboarding was rushed and left us to figure things out alone",
-         "Getting new users set up takes way too long"),
-        0.5, 1.3, ("SaaS", "Fintech"),
+        (
+            "Onboarding was quick and our team was productive in the first week",
+            "great onboarding sessions, very hands-on",
+        ),
+        (
+            "Onboarding new colleagues is painful, there is no proper welcome path",
+            "the onboarding was rushed and left us to figure things out alone",
+            "Getting new users set up takes way too long",
+        ),
+        0.5,
+        1.3,
+        ("SaaS", "Fintech"),
     ),
     Theme(
         "account_management",
-        ("Our account manager is responsive and really understands our business",
-         "{owner_first} is always quick to get back to us",
-         "Excellent account management, proactive and on top of things"),
-        ("Our account manager never answers emails, we wait weeks for a reply",
-         "We have had three different account managers in a year and none of them knew our setup",
-         "Hard to reach anyone on the account side unless we are renewing"),
-        0.7, 1.6, ("SaaS", "Fintech", "Marketing"),
+        (
+            "Our account manager is responsive and really understands our business",
+            "{owner_first} is always quick to get back to us",
+            "Excellent account management, proactive and on top of things",
+        ),
+        (
+            "Our account manager never answers emails, we wait weeks for a reply",
+            "We have had three account managers in a year and none of them knew our setup",
+            "Hard to reach anyone on the account side unless we are renewing",
+        ),
+        0.7,
+        1.6,
+        ("SaaS", "Fintech", "Marketing"),
     ),
     Theme(
         "support",
-        ("Support team is fantastic, tickets are solved the same day",
-         "the helpdesk is friendly and knows the product inside out",
-         "Great customer support whenever we need it"),
-        ("Support tickets sit for days without an answer",
-         "support keeps closing tickets without fixing the problem",
-         "The first line support just reads scripts, we always need to escalate"),
-        0.8, 1.8,
+        (
+            "Support team is fantastic, tickets are solved the same day",
+            "the helpdesk is friendly and knows the product inside out",
+            "Great customer support whenever we need it",
+        ),
+        (
+            "Support tickets sit for days without an answer",
+            "support keeps closing tickets without fixing the problem",
+            "The first line support just reads scripts, we always need to escalate",
+        ),
+        0.8,
+        1.8,
     ),
     Theme(
         "product_quality",
-        ("Very few bugs, the product is solid",
-         "quality of the releases has improved a lot"),
-        ("Too many bugs in every release, things that worked break again",
-         "The last update broke our reports and it took weeks to get a fix",
-         "constant glitches and errors in the export module"),
-        0.5, 1.9, ("SaaS", "Fintech", "Manufacturing", "Services"),
+        ("Very few bugs, the product is solid", "quality of the releases has improved a lot"),
+        (
+            "Too many bugs in every release, things that worked break again",
+            "The last update broke our reports and it took weeks to get a fix",
+            "constant glitches and errors in the export module",
+        ),
+        0.5,
+        1.9,
+        ("SaaS", "Fintech", "Manufacturing", "Services"),
     ),
     Theme(
         "ui_ux",
-        ("The interface is clean and easy to use",
-         "intuitive UI, our users like working in it"),
-        ("The user interface is clunky and dated",
-         "too many clicks to do simple things, the UX needs work",
-         "Navigation is confusing, our users get lost in the menus"),
-        0.5, 1.0, ("SaaS", "Fintech"),
+        ("The interface is clean and easy to use", "intuitive UI, our users like working in it"),
+        (
+            "The user interface is clunky and dated",
+            "too many clicks to do simple things, the UX needs work",
+            "Navigation is confusing, our users get lost in the menus",
+        ),
+        0.5,
+        1.0,
+        ("SaaS", "Fintech"),
     ),
     Theme(
         "reliability",
-        ("Rock solid uptime, we never worry about it",
-         "very reliable, no outages this year"),
-        ("We had several outages during our peak season",
-         "the system is slow and goes down at the worst moments",
-         "Performance is unreliable, timeouts every Monday morning"),
-        0.6, 2.2, ("SaaS", "Services", "Logistics", "Fintech"),
+        ("Rock solid uptime, we never worry about it", "very reliable, no outages this year"),
+        (
+            "We had several outages during our peak season",
+            "the system is slow and goes down at the worst moments",
+            "Performance is unreliable, timeouts every Monday morning",
+        ),
+        0.6,
+        2.2,
+        ("SaaS", "Services", "Logistics", "Fintech"),
     ),
     Theme(
         "product_value",
-        ("Great value for what we pay, it saves us hours every week",
-         "The product does exactly what we need and our ROI is clear"),
-        ("Hard to justify the value we get out of it",
-         "we only use a fraction of what we pay for"),
-        0.9, 1.4,
+        (
+            "Great value for what we pay, it saves us hours every week",
+            "The product does exactly what we need and our ROI is clear",
+        ),
+        ("Hard to justify the value we get out of it", "we only use a fraction of what we pay for"),
+        0.9,
+        1.4,
     ),
     Theme(
         "price_billing",
         ("Pricing is fair and transparent",),
-        ("Way too expensive for what it is",
-         "The price increase at renewal was unacceptable",
-         "Invoices are wrong every other month and billing takes ages to correct them",
-         "licensing model is confusing and costly"),
-        0.3, 1.2,
+        (
+            "Way too expensive for what it is",
+            "The price increase at renewal was unacceptable",
+            "Invoices are wrong every other month and billing takes ages to correct them",
+            "licensing model is confusing and costly",
+        ),
+        0.3,
+        1.2,
     ),
     Theme(
         "communication",
-        ("Communication is clear and we always know what is coming",
-         "they keep us well informed about changes"),
-        ("Nobody told us about the changes until they were live",
-         "communication about incidents is poor, we learn about problems from our own users"),
-        0.4, 1.1, ("Services", "Logistics", "Marketing", "SaaS"),
+        (
+            "Communication is clear and we always know what is coming",
+            "they keep us well informed about changes",
+        ),
+        (
+            "Nobody told us about the changes until they were live",
+            "communication about incidents is poor, we learn about problems from our own users",
+        ),
+        0.4,
+        1.1,
+        ("Services", "Logistics", "Marketing", "SaaS"),
     ),
     Theme(
         "delivery",
-        ("Deliveries always arrive on time and complete",
-         "order fulfilment is fast and accurate"),
-        ("Deliveries are late more often than not",
-         "orders arrive incomplete and we have to chase the missing items",
-         "lead times keep slipping"),
-        0.6, 1.9, ("Manufacturing", "Logistics"),
+        ("Deliveries always arrive on time and complete", "order fulfilment is fast and accurate"),
+        (
+            "Deliveries are late more often than not",
+            "orders arrive incomplete and we have to chase the missing items",
+            "lead times keep slipping",
+        ),
+        0.6,
+        1.9,
+        ("Manufacturing", "Logistics"),
     ),
     Theme(
         "partnership",
-        ("They feel like a true partner, not just a vendor",
-         "a real partnership, they care about our success"),
-        ("It feels like we are just a number to them",
-         "no interest in our business beyond the next upsell"),
-        1.0, 1.5, ("Manufacturing", "Logistics", "Services", "Marketing"),
+        (
+            "They feel like a true partner, not just a vendor",
+            "a real partnership, they care about our success",
+        ),
+        (
+            "It feels like we are just a number to them",
+            "no interest in our business beyond the next upsell",
+        ),
+        1.0,
+        1.5,
+        ("Manufacturing", "Logistics", "Services", "Marketing"),
     ),
     Theme(
         "features_roadmap",
-        ("Love the new features that came out this year",
-         "the roadmap is exciting and they listen to our requests"),
-        ("We have been asking for basic features for two years",
-         "the roadmap ignores what customers actually ask for",
-         "missing key functionality such as SSO and audit logs"),
-        0.6, 1.0, ("SaaS", "Fintech", "Marketing"),
+        (
+            "Love the new features that came out this year",
+            "the roadmap is exciting and they listen to our requests",
+        ),
+        (
+            "We have been asking for basic features for two years",
+            "the roadmap ignores what customers actually ask for",
+            "missing key functionality such as SSO and audit logs",
+        ),
+        0.6,
+        1.0,
+        ("SaaS", "Fintech", "Marketing"),
     ),
     Theme(
         "documentation",
         ("the documentation is thorough and up to date",),
-        ("Documentation is outdated and incomplete",
-         "the docs never match the current version"),
-        0.3, 0.6, ("SaaS", "Fintech"),
+        ("Documentation is outdated and incomplete", "the docs never match the current version"),
+        0.3,
+        0.6,
+        ("SaaS", "Fintech"),
     ),
     Theme(
         "training",
-        ("The training sessions were excellent",
-         "good training material for new staff"),
-        ("We need much better training for our users",
-         "training was too generic and did not cover our use case"),
-        0.4, 0.8,
+        ("The training sessions were excellent", "good training material for new staff"),
+        (
+            "We need much better training for our users",
+            "training was too generic and did not cover our use case",
+        ),
+        0.4,
+        0.8,
     ),
 )
 
-_CONNECTORS = ("{a}. {b}.", "{a}, but {b_low}.", "{a}. Also {b_low}.", "{a} - {b_low}.",
-               "{a}; {b_low}.", "{a}. On the other hand {b_low}.")
+_CONNECTORS = (
+    "{a}. {b}.",
+    "{a}, but {b_low}.",
+    "{a}. Also {b_low}.",
+    "{a} - {b_low}.",
+    "{a}; {b_low}.",
+    "{a}. On the other hand {b_low}.",
+)
 _EMPTY_LIKE = ("", "", "", "", "n/a", "-", "no comment", "nothing to add", ".")
-_PII_SUFFIX = ("Feel free to call me on {phone}.", "You can reach me at {email} to discuss.",
-               "Happy to talk, my direct line is {phone}.")
+_PII_SUFFIX = (
+    "Feel free to call me on {phone}.",
+    "You can reach me at {email} to discuss.",
+    "Happy to talk, my direct line is {phone}.",
+)
 
 
 def _typo(word: str, rng: np.random.Generator) -> str:
@@ -347,8 +526,9 @@ def _snapshot_accounts(accounts: pd.DataFrame, wave_index: int, field_end: dt.da
         renewals.append(date.isoformat())
     out["renewal_date"] = renewals
     out["arr"] = out["arr"].astype(int)
-    return out[["account_id", "account_name", "tier", "industry", "region", "arr", "owner",
-                "renewal_date"]]
+    return out[
+        ["account_id", "account_name", "tier", "industry", "region", "arr", "owner", "renewal_date"]
+    ]
 
 
 def _comment_and_score(
@@ -408,10 +588,16 @@ QUALTRICS_COLUMNS = [
     ("ExternalReference", "External Data Reference", '{"ImportId":"externalDataReference"}'),
     ("DistributionChannel", "Distribution Channel", '{"ImportId":"distributionChannel"}'),
     ("UserLanguage", "User Language", '{"ImportId":"userLanguage"}'),
-    ("Q1", "How likely are you to recommend {company} to a friend or colleague?",
-     '{"ImportId":"QID1"}'),
-    ("Q1_NPS_GROUP", "How likely are you to recommend {company} to a friend or colleague? - Group",
-     '{"ImportId":"QID1_NPS_GROUP"}'),
+    (
+        "Q1",
+        "How likely are you to recommend {company} to a friend or colleague?",
+        '{"ImportId":"QID1"}',
+    ),
+    (
+        "Q1_NPS_GROUP",
+        "How likely are you to recommend {company} to a friend or colleague? - Group",
+        '{"ImportId":"QID1_NPS_GROUP"}',
+    ),
     ("Q2", "What is the most important reason for your score?", '{"ImportId":"QID2_TEXT"}'),
     ("account_id", "account_id", '{"ImportId":"account_id"}'),
     ("role", "role", '{"ImportId":"role"}'),
@@ -434,8 +620,9 @@ def _nps_group(score: str) -> str:
 
 
 def _timestamp(day: dt.date, rng: np.random.Generator) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(int(rng.integers(7, 20)), int(rng.integers(0, 60)),
-                                            int(rng.integers(0, 60))))
+    return dt.datetime.combine(
+        day, dt.time(int(rng.integers(7, 20)), int(rng.integers(0, 60)), int(rng.integers(0, 60)))
+    )
 
 
 def make_wave(
@@ -470,9 +657,15 @@ def make_wave(
     )
     rows: list[dict] = []
 
-    def export_row(contact: dict, score: str, comment: str, when: dt.datetime,
-                   finished: bool = True, status: str = "IP Address",
-                   account_id: str | None = None) -> dict:
+    def export_row(
+        contact: dict,
+        score: str,
+        comment: str,
+        when: dt.datetime,
+        finished: bool = True,
+        status: str = "IP Address",
+        account_id: str | None = None,
+    ) -> dict:
         duration = int(rng.integers(35, 600))
         return {
             "StartDate": (when - dt.timedelta(seconds=duration)).strftime("%Y-%m-%d %H:%M:%S"),
@@ -506,8 +699,13 @@ def make_wave(
         p_respond += 0.08 if contact["role"] == "user" else 0.0
         if rng.random() >= p_respond:
             continue
-        latent = (TIER_BASE[account["tier"]] + ROLE_BASE[contact["role"]] + account["mood"]
-                  + WAVE_SHIFT.get(wave_id, 0.0) + rng.normal(0, 1.0))
+        latent = (
+            TIER_BASE[account["tier"]]
+            + ROLE_BASE[contact["role"]]
+            + account["mood"]
+            + WAVE_SHIFT.get(wave_id, 0.0)
+            + rng.normal(0, 1.0)
+        )
         comment, raw_score = _comment_and_score(
             rng, latent, account["industry"], account["owner"], contact
         )
@@ -517,8 +715,11 @@ def make_wave(
         if u < 0.012:  # skipped the question
             rows.append(export_row(contact, "", comment, when))
         elif u < 0.045:  # started, left half-way; some had answered the score
-            rows.append(export_row(contact, str(score) if rng.random() < 0.5 else "", "", when,
-                                   finished=False))
+            rows.append(
+                export_row(
+                    contact, str(score) if rng.random() < 0.5 else "", "", when, finished=False
+                )
+            )
         else:
             rows.append(export_row(contact, str(score), comment, when))
             if rng.random() < 0.03:  # submitted again from a second link a few days later
@@ -527,18 +728,34 @@ def make_wave(
                 rows.append(export_row(contact, str(max(again, 0)), comment, later))
     # Dirt that real exports carry.
     for i in range(3):
-        tester = {"first_name": "", "last_name": "", "email": "", "contact_id": "",
-                  "role_label": "End User", "product": "Platform", "job_function": "IT"}
-        rows.append(export_row(tester, str(int(rng.integers(0, 11))), f"test {i + 1}",
-                               _timestamp(start - dt.timedelta(days=2), rng),
-                               status="Survey Preview", account_id="A0001"))
+        tester = {
+            "first_name": "",
+            "last_name": "",
+            "email": "",
+            "contact_id": "",
+            "role_label": "End User",
+            "product": "Platform",
+            "job_function": "IT",
+        }
+        rows.append(
+            export_row(
+                tester,
+                str(int(rng.integers(0, 11))),
+                f"test {i + 1}",
+                _timestamp(start - dt.timedelta(days=2), rng),
+                status="Survey Preview",
+                account_id="A0001",
+            )
+        )
     typed = reachable.sample(n=min(2, len(reachable)), random_state=int(rng.integers(0, 2**31)))
     for contact in typed.to_dict("records"):  # a score keyed in by hand from a phone call
-        rows.append(export_row(contact, str(int(rng.choice([11, 12, 100]))), "",
-                               _timestamp(end, rng)))
+        rows.append(
+            export_row(contact, str(int(rng.choice([11, 12, 100]))), "", _timestamp(end, rng))
+        )
     merged = contacts.iloc[int(rng.integers(0, len(contacts)))].to_dict()
-    rows.append(export_row(merged, "8", "Fine overall.", _timestamp(end, rng),
-                           account_id="A9999"))  # an account merged away in the CRM
+    rows.append(
+        export_row(merged, "8", "Fine overall.", _timestamp(end, rng), account_id="A9999")
+    )  # an account merged away in the CRM
     order = rng.permutation(len(rows))
     rows = [rows[i] for i in order]
     rows.sort(key=lambda r: r["RecordedDate"])

@@ -16,8 +16,16 @@ import pandas as pd
 
 from nps_helpers.errors import ExportFormatError
 
-ACCOUNT_REQUIRED = ("account_id", "account_name", "tier", "industry", "region", "arr", "owner",
-                    "renewal_date")
+ACCOUNT_REQUIRED = (
+    "account_id",
+    "account_name",
+    "tier",
+    "industry",
+    "region",
+    "arr",
+    "owner",
+    "renewal_date",
+)
 INVITATION_REQUIRED = ("contact_id", "account_id", "bounced")
 
 
@@ -36,8 +44,9 @@ def _read_text_csv(path: Path, **kwargs) -> pd.DataFrame:
         raise ExportFormatError(f"{path}: file not found")
     try:
         with open(path, "rb") as handle:  # read-only: raw data is never modified
-            return pd.read_csv(handle, dtype=str, keep_default_na=False, encoding="utf-8-sig",
-                               **kwargs)
+            return pd.read_csv(
+                handle, dtype=str, keep_default_na=False, encoding="utf-8-sig", **kwargs
+            )
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise ExportFormatError(f"{path}: cannot be read as a CSV file: {exc}") from None
 

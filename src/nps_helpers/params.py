@@ -197,4 +197,6 @@ def load_params(path: str | Path) -> WaveParams:
         return WaveParams.model_validate(raw)
     except ValidationError as exc:
         problems = "\n".join(f"  - {_describe(e)}" for e in exc.errors())
-        raise ParamsError(f"{path}: {exc.error_count()} problem(s) in the parameters:\n{problems}") from None
+        raise ParamsError(
+            f"{path}: {exc.error_count()} problem(s) in the parameters:\n{problems}"
+        ) from None

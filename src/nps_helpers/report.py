@@ -9,28 +9,37 @@ import pandas as pd
 from nps_helpers.tables import fmt_int, fmt_nps, fmt_pct, kpi_cards, nps_table, styled_table
 
 
-def headline(summary: dict[str, float], rate: dict[str, float] | None = None,
-             previous: dict[str, float] | None = None, previous_wave: str | None = None) -> str:
+def headline(
+    summary: dict[str, float],
+    rate: dict[str, float] | None = None,
+    previous: dict[str, float] | None = None,
+    previous_wave: str | None = None,
+) -> str:
     """KPI cards: NPS with its interval and n, response rate, mix, change since last wave."""
     cards = {
-        "NPS": (fmt_nps(summary["nps"]),
-                f"95% interval {fmt_nps(summary['ci_low'])} to {fmt_nps(summary['ci_high'])}"
-                f" · n = {fmt_int(summary['n'])}"),
+        "NPS": (
+            fmt_nps(summary["nps"]),
+            f"95% interval {fmt_nps(summary['ci_low'])} to {fmt_nps(summary['ci_high'])}"
+            f" · n = {fmt_int(summary['n'])}",
+        ),
     }
     if previous is not None and previous.get("n"):
         change = summary["nps"] - previous["nps"]
         cards[f"Change since {previous_wave}"] = (
-            fmt_nps(change), f"{previous_wave}: NPS {fmt_nps(previous['nps'])}, "
-            f"n = {fmt_int(previous['n'])}")
+            fmt_nps(change),
+            f"{previous_wave}: NPS {fmt_nps(previous['nps'])}, n = {fmt_int(previous['n'])}",
+        )
     if rate is not None:
         cards["Response rate"] = (
             fmt_pct(rate["rate"]),
             f"{fmt_int(rate['responded'])} of {fmt_int(rate['reached'])} reached contacts "
-            f"({fmt_int(rate['bounced'])} bounced)")
+            f"({fmt_int(rate['bounced'])} bounced)",
+        )
     cards["Promoters − detractors"] = (
         f"{fmt_pct(summary['pct_promoters'])} − {fmt_pct(summary['pct_detractors'])}",
         f"{fmt_int(summary['promoters'])} promoters, {fmt_int(summary['passives'])} passives, "
-        f"{fmt_int(summary['detractors'])} detractors")
+        f"{fmt_int(summary['detractors'])} detractors",
+    )
     return kpi_cards(cards)
 
 
@@ -38,7 +47,8 @@ def segment_table(table: pd.DataFrame, by: str, min_n: int) -> str:
     """The NPS table of one segment column, with its suppression rule as caption."""
     shown = nps_table(table, by)
     return styled_table(
-        shown, caption=f"Segments with fewer than {min_n} responses are not reported.",
+        shown,
+        caption=f"Segments with fewer than {min_n} responses are not reported.",
         numeric=["n", "NPS", "Promoters", "Passives", "Detractors"],
     )
 
@@ -47,8 +57,9 @@ def quality_table(quality: dict[str, Any]) -> str:
     """Rows in, kept and rejected by reason; they add up."""
     rows = [("Rows in the export", quality["rows_in"], "")]
     for reason, count in quality["rejected_by_reason"].items():
-        rows.append((f"Rejected: {reason.replace('_', ' ')}", count,
-                     quality["reasons"].get(reason, "")))
+        rows.append(
+            (f"Rejected: {reason.replace('_', ' ')}", count, quality["reasons"].get(reason, ""))
+        )
     rows.append(("Kept for analysis", quality["kept"], ""))
     frame = pd.DataFrame(rows, columns=["", "Rows", "Why"])
     frame["Rows"] = frame["Rows"].map(fmt_int)
@@ -59,14 +70,20 @@ def validation_table(validation: dict[str, Any]) -> str:
     """The Great Expectations checks and their outcome."""
     frame = pd.DataFrame(
         {
-            "Check": [c["expectation"].replace("expect_", "").replace("_", " ")
-                      for c in validation["checks"]],
+            "Check": [
+                c["expectation"].replace("expect_", "").replace("_", " ")
+                for c in validation["checks"]
+            ],
             "Column": [c["column"] or "(table)" for c in validation["checks"]],
             "Severity": [c["severity"] for c in validation["checks"]],
-            "Result": ["passed" if c["success"] else f"failed ({c['unexpected_count']} rows)"
-                       for c in validation["checks"]],
+            "Result": [
+                "passed" if c["success"] else f"failed ({c['unexpected_count']} rows)"
+                for c in validation["checks"]
+            ],
         }
     )
     return styled_table(
-        frame, caption=f"Great Expectations: {validation['passed']} of {validation['evaluated']} "
-        "checks passed")
+        frame,
+        caption=f"Great Expectations: {validation['passed']} of {validation['evaluated']} "
+        "checks passed",
+    )

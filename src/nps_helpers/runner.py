@@ -24,7 +24,9 @@ def default_notebooks_dir(params: WaveParams) -> Path:
         if all((folder / name).is_file() for name in WAVE_NOTEBOOKS):
             return folder
     raise NpsWorkbookError(
-        "cannot find the wave notebooks (" + ", ".join(WAVE_NOTEBOOKS) + ") in "
+        "cannot find the wave notebooks ("
+        + ", ".join(WAVE_NOTEBOOKS)
+        + ") in "
         + " or ".join(str(c) for c in candidates)
     )
 
@@ -66,8 +68,11 @@ def describe_failure(name: str, executed: Path, exc: Exception) -> str:
     )
 
 
-def run_wave(params_path: str | Path, notebooks_dir: str | Path | None = None,
-             echo: Callable[[str], None] = print) -> Path:
+def run_wave(
+    params_path: str | Path,
+    notebooks_dir: str | Path | None = None,
+    echo: Callable[[str], None] = print,
+) -> Path:
     """Execute the wave notebooks for ``params_path`` and render the deck.
 
     Parameters
@@ -114,17 +119,27 @@ def run_wave(params_path: str | Path, notebooks_dir: str | Path | None = None,
         start = time.perf_counter()
         try:
             pm.execute_notebook(
-                str(nb_dir / name), str(executed),
+                str(nb_dir / name),
+                str(executed),
                 parameters={"params_path": str(params_path)},
-                kernel_name=kernel, progress_bar=False, log_output=False, cwd=str(nb_dir),
+                kernel_name=kernel,
+                progress_bar=False,
+                log_output=False,
+                cwd=str(nb_dir),
                 kernel_manager_class=manager_class,
             )
         except PapermillExecutionError as exc:
             raise NotebookFailedError(describe_failure(name, executed, exc)) from None
         echo(f"[{i}/{steps}] {name}: done in {time.perf_counter() - start:.1f} s")
     echo(f"[{steps}/{steps}] rendering the deck")
-    subtitle = f"{params.company} · field {params.field_start:%d %b %Y} – {params.field_end:%d %b %Y}"
-    deck = render_deck(executed_dir / REPORT_NOTEBOOK, params.reports_dir / "deck.html",
-                       title=params.title, subtitle=subtitle)
+    subtitle = (
+        f"{params.company} · field {params.field_start:%d %b %Y} – {params.field_end:%d %b %Y}"
+    )
+    deck = render_deck(
+        executed_dir / REPORT_NOTEBOOK,
+        params.reports_dir / "deck.html",
+        title=params.title,
+        subtitle=subtitle,
+    )
     echo(f"[{steps}/{steps}] deck written: {deck}")
     return deck

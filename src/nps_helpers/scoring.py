@@ -57,21 +57,39 @@ def nps_summary(scores: pd.Series, confidence: float = 0.95) -> dict[str, float]
     passives = n - promoters - detractors
     if n == 0:
         nan = float("nan")
-        return dict(n=0, promoters=0, passives=0, detractors=0, pct_promoters=nan,
-                    pct_passives=nan, pct_detractors=nan, nps=nan, ci_low=nan, ci_high=nan)
+        return dict(
+            n=0,
+            promoters=0,
+            passives=0,
+            detractors=0,
+            pct_promoters=nan,
+            pct_passives=nan,
+            pct_detractors=nan,
+            nps=nan,
+            ci_low=nan,
+            ci_high=nan,
+        )
     p, d = promoters / n, detractors / n
     z = _z(confidence)
     half = z * math.sqrt(max(p + d - (p - d) ** 2, 0.0) / n) * 100
     nps = (p - d) * 100
     return dict(
-        n=n, promoters=promoters, passives=passives, detractors=detractors,
-        pct_promoters=p * 100, pct_passives=passives / n * 100, pct_detractors=d * 100,
-        nps=nps, ci_low=max(nps - half, -100.0), ci_high=min(nps + half, 100.0),
+        n=n,
+        promoters=promoters,
+        passives=passives,
+        detractors=detractors,
+        pct_promoters=p * 100,
+        pct_passives=passives / n * 100,
+        pct_detractors=d * 100,
+        nps=nps,
+        ci_low=max(nps - half, -100.0),
+        ci_high=min(nps + half, 100.0),
     )
 
 
-def nps_by(responses: pd.DataFrame, by: str | list[str], min_n: int = 5,
-           confidence: float = 0.95) -> pd.DataFrame:
+def nps_by(
+    responses: pd.DataFrame, by: str | list[str], min_n: int = 5, confidence: float = 0.95
+) -> pd.DataFrame:
     """NPS per group of ``responses``, one row per group, suppressed below ``min_n``.
 
     Parameters

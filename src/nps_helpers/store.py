@@ -35,18 +35,19 @@ def _atomic_write(target: Path, write) -> Path:
     return target
 
 
-def write_wave(params: WaveParams, responses: pd.DataFrame, rejected: pd.DataFrame,
-               quality: dict[str, Any]) -> dict[str, Path]:
+def write_wave(
+    params: WaveParams, responses: pd.DataFrame, rejected: pd.DataFrame, quality: dict[str, Any]
+) -> dict[str, Path]:
     """Write the canonical responses, the rejected rows and quality.json of a wave."""
     out = params.processed_dir
     return {
-        "responses": _atomic_write(out / RESPONSES,
-                                   lambda p: responses.to_parquet(p, index=False)),
+        "responses": _atomic_write(out / RESPONSES, lambda p: responses.to_parquet(p, index=False)),
         "rejected": _atomic_write(out / REJECTED, lambda p: rejected.to_csv(p, index=False)),
         "quality": _atomic_write(
             out / QUALITY,
-            lambda p: p.write_text(json.dumps(quality, indent=2, default=str) + "\n",
-                                   encoding="utf-8"),
+            lambda p: p.write_text(
+                json.dumps(quality, indent=2, default=str) + "\n", encoding="utf-8"
+            ),
         ),
     }
 

@@ -37,8 +37,9 @@ def fmt_int(value: float | None) -> str:
 def nps_table(table: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:
     """A display copy of an :func:`~nps_helpers.scoring.nps_by` table, formatted as text."""
     keys = [by] if isinstance(by, str) else list(by)
-    out = pd.DataFrame({k.replace("_", " ").capitalize(): table[k].astype(str).str.replace("_", " ")
-                        for k in keys})
+    out = pd.DataFrame(
+        {k.replace("_", " ").capitalize(): table[k].astype(str).str.replace("_", " ") for k in keys}
+    )
     out["n"] = table["n"].map(fmt_int)
     out["NPS"] = table["nps"].map(fmt_nps)
     out["95% interval"] = [
@@ -51,8 +52,9 @@ def nps_table(table: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:
     return out
 
 
-def styled_table(frame: pd.DataFrame, caption: str | None = None,
-                 numeric: Sequence[str] = ()) -> str:
+def styled_table(
+    frame: pd.DataFrame, caption: str | None = None, numeric: Sequence[str] = ()
+) -> str:
     """An escaped, styled HTML table without the index.
 
     ``numeric`` columns are right-aligned. The table id comes from its content, so
@@ -69,8 +71,10 @@ def styled_table(frame: pd.DataFrame, caption: str | None = None,
         )
         rows.append(f"<tr>{cells}</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return (f'<table class="nps-table" id="t-{digest}">{cap}<thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>')
+    return (
+        f'<table class="nps-table" id="t-{digest}">{cap}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def kpi_cards(cards: Mapping[str, tuple[str, str]]) -> str:

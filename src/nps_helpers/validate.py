@@ -18,9 +18,23 @@ from nps_helpers.errors import WaveValidationError
 from nps_helpers.params import CANONICAL_ROLES, WaveParams
 from nps_helpers.scoring import CATEGORIES
 
-REQUIRED_COLUMNS = ("wave_id", "response_id", "respondent_id", "account_id", "role", "score",
-                    "category", "comment", "responded_at", "tier", "industry", "region", "arr",
-                    "owner", "renewal_date")
+REQUIRED_COLUMNS = (
+    "wave_id",
+    "response_id",
+    "respondent_id",
+    "account_id",
+    "role",
+    "score",
+    "category",
+    "comment",
+    "responded_at",
+    "tier",
+    "industry",
+    "region",
+    "arr",
+    "owner",
+    "renewal_date",
+)
 
 
 def build_suite(params: WaveParams) -> list[Any]:
@@ -48,8 +62,9 @@ def build_suite(params: WaveParams) -> list[Any]:
         e.ExpectColumnValuesToNotBeNull(column="tier"),
         e.ExpectColumnValuesToBeBetween(column="arr", min_value=0),
         e.ExpectColumnValuesToNotBeNull(column="responded_at"),
-        e.ExpectColumnValuesToBeBetween(column="responded_at", min_value=field_from,
-                                        max_value=field_to, **warn),
+        e.ExpectColumnValuesToBeBetween(
+            column="responded_at", min_value=field_from, max_value=field_to, **warn
+        ),
         e.ExpectColumnValuesToNotMatchRegex(column="comment", regex=r"<\s*script", **warn),
     ]
 
@@ -94,8 +109,10 @@ def run_gate(responses: pd.DataFrame, params: WaveParams) -> dict[str, Any]:
     frame["score"] = frame["score"].astype(float)
     result = definition.run(
         batch_parameters={"dataframe": frame},
-        result_format={"result_format": "COMPLETE",
-                       "unexpected_index_column_names": ["response_id"]},
+        result_format={
+            "result_format": "COMPLETE",
+            "unexpected_index_column_names": ["response_id"],
+        },
     )
     checks = []
     for r in result.results:
@@ -107,14 +124,17 @@ def run_gate(responses: pd.DataFrame, params: WaveParams) -> dict[str, Any]:
                 "expectation": config.type,
                 "column": kwargs.get("column"),
                 "kwargs": {k: str(v) for k, v in kwargs.items()},
-                "severity": str(getattr(config, "severity", "critical").value
-                                if hasattr(getattr(config, "severity", None), "value")
-                                else getattr(config, "severity", "critical")),
+                "severity": str(
+                    getattr(config, "severity", "critical").value
+                    if hasattr(getattr(config, "severity", None), "value")
+                    else getattr(config, "severity", "critical")
+                ),
                 "success": bool(r.success),
                 "unexpected_count": int(r.result.get("unexpected_count") or 0),
                 "failing_response_ids": ids[:20],
                 "exception": (r.exception_info or {}).get("exception_message")
-                if isinstance(r.exception_info, dict) else None,
+                if isinstance(r.exception_info, dict)
+                else None,
             }
         )
     failed = [c for c in checks if not c["success"]]
@@ -131,10 +151,15 @@ def run_gate(responses: pd.DataFrame, params: WaveParams) -> dict[str, Any]:
         lines = []
         for c in critical:
             where = f" column {c['column']}" if c["column"] else ""
-            ids = f": response ids {', '.join(c['failing_response_ids'])}" if c[
-                "failing_response_ids"] else ""
+            ids = (
+                f": response ids {', '.join(c['failing_response_ids'])}"
+                if c["failing_response_ids"]
+                else ""
+            )
             detail = f" ({c['exception']})" if c["exception"] else ""
-            lines.append(f"  - {c['expectation']}{where}: {c['unexpected_count']} rows{ids}{detail}")
+            lines.append(
+                f"  - {c['expectation']}{where}: {c['unexpected_count']} rows{ids}{detail}"
+            )
         raise WaveValidationError(
             f"wave {params.wave_id}: the canonical responses failed {len(critical)} critical "
             "Great Expectations check(s):\n" + "\n".join(lines)
