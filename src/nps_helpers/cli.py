@@ -14,10 +14,10 @@ from nps_helpers.errors import NpsWorkbookError, ParamsError
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from nps_helpers.runner import run_wave
+    from nps_helpers.runner import display_path, run_wave
 
     deck = run_wave(args.params, notebooks_dir=args.notebooks)
-    print(f"Deck: {deck}")
+    print(f"Deck: {display_path(deck)}")
     return 0
 
 
@@ -44,7 +44,7 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from nps_helpers.demo import DEMO_WAVES, generate_demo
-    from nps_helpers.runner import run_wave
+    from nps_helpers.runner import display_path, run_wave
 
     root = Path(args.root)
     if not _demo_present(root):
@@ -56,7 +56,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         decks.append(run_wave(root / "params" / f"{wave}.yaml"))
     print("Decks:")
     for deck in decks:
-        print(f"  {deck}")
+        print(f"  {display_path(deck)}")
     return 0
 
 

@@ -17,6 +17,14 @@ WAVE_NOTEBOOKS = ("prepare_wave.ipynb", "wave_report.ipynb")
 REPORT_NOTEBOOK = "wave_report.ipynb"
 
 
+def display_path(path: Path) -> str:
+    """``path`` relative to the current folder when it lies inside it, else absolute."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def default_notebooks_dir(params: WaveParams) -> Path:
     """``<root>/notebooks`` when it holds the wave notebooks, else the workbook's own."""
     candidates = [params.root / "notebooks", Path(__file__).resolve().parents[2] / "notebooks"]
@@ -64,7 +72,7 @@ def describe_failure(name: str, executed: Path, exc: Exception) -> str:
     first = f"\n    {source[0]}" + (" ..." if len(source) > 1 else "") if source else ""
     return (
         f"{name} failed in {where}:{first}\n{ename}: {evalue}\n"
-        f"The executed notebook, with the error in place, is {executed}"
+        f"The executed notebook, with the error in place, is {display_path(executed)}"
     )
 
 
@@ -141,5 +149,5 @@ def run_wave(
         title=params.title,
         subtitle=subtitle,
     )
-    echo(f"[{steps}/{steps}] deck written: {deck}")
+    echo(f"[{steps}/{steps}] deck written: {display_path(deck)}")
     return deck
