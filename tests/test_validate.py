@@ -1,3 +1,5 @@
+import json
+
 import pandas as pd
 import pytest
 
@@ -6,15 +8,41 @@ from nps_helpers.validate import REQUIRED_COLUMNS, build_suite, run_gate
 
 
 @pytest.fixture(scope="module")
-def gate(cleaned, small_params):
-    return run_gate(cleaned.responses, small_params)
+def gate(cleaned, small_params, tmp_path_factory):
+    docs = tmp_path_factory.mktemp("docs") / "data-quality"
+    ids = cleaned.responses["account_id"].unique().tolist()
+    return run_gate(
+        cleaned.responses,
+        small_params,
+        account_ids=ids,
+        rows_in=cleaned.quality["rows_in"],
+        docs_dir=docs,
+    ), docs
 
 
-def test_clean_wave_passes(gate, small_params):
-    assert gate["success"] and gate["critical_failures"] == 0
-    assert gate["evaluated"] == len(build_suite(small_params)) == gate["passed"]
-    severities = {c["severity"] for c in gate["checks"]}
-    assert severities == {"critical", "warning"}
+def test_clean_wave_passes_and_writes_data_docs(gate, small_params):
+    result, docs = gate
+    assert result["success"] and result["critical_failures"] == 0
+    assert result["evaluated"] == len(build_suite(small_params, ["x"], 10)) == result["passed"]
+    assert {c["severity"] for c in result["checks"]} == {"critical", "warning"}
+    assert all(c["description"] for c in result["checks"])
+    assert (docs / "index.html").is_file() and result["data_docs"] == str(docs / "index.html")
+    assert list((docs / "validations").rglob("*.html")), "a validation page"
+    suite = json.loads((docs / "suite.json").read_text())
+    assert len(suite["expectations"]) == result["evaluated"]
+
+
+def test_suite_covers_the_contract(small_params):
+    kinds = {type(e).__name__ for e in build_suite(small_params, ["A1"], 100)}
+    for name in (
+        "ExpectTableColumnsToMatchSet",
+        "ExpectColumnValuesToBeInTypeList",
+        "ExpectColumnPairValuesToBeInSet",
+        "ExpectColumnValuesToBeUnique",
+        "ExpectTableRowCountToBeBetween",
+        "ExpectColumnValuesToBeBetween",
+    ):
+        assert name in kinds, name
 
 
 def test_critical_failure_names_column_and_rows(cleaned, small_params):
@@ -23,28 +51,65 @@ def test_critical_failure_names_column_and_rows(cleaned, small_params):
     bad.loc[1, "response_id"] = bad.loc[2, "response_id"]
     with pytest.raises(WaveValidationError) as err:
         run_gate(bad, small_params)
+    lines = str(err.value).splitlines()
+    assert lines[0].startswith("wave 2026-H2 stopped by the data-quality gate; 3 check(s) failed")
+    score_line = next(line for line in lines if line.startswith("  - score must be between"))
+    assert "1 row(s) fail; values 11; response ids " + bad.loc[0, "response_id"] in score_line
+    assert any(
+        line.startswith("  - response_id must be unique within the wave: 2 row(s)")
+        for line in lines
+    )
+    assert any(line.startswith("  - category must match the score") for line in lines)
+
+
+def test_failure_says_where_data_docs_are(cleaned, small_params, tmp_path):
+    bad = cleaned.responses.copy()
+    bad["tier"] = bad["tier"].astype(object)
+    bad.loc[0, "tier"] = "gold"
+    with pytest.raises(WaveValidationError) as err:
+        run_gate(bad, small_params, docs_dir=tmp_path / "dq")
     msg = str(err.value)
-    assert "expect_column_values_to_be_between column score: 1 rows" in msg
-    assert bad.loc[0, "response_id"] in msg
-    assert "expect_column_values_to_be_unique column response_id" in msg
+    assert "tier must be one of small, key, premium: 1 row(s) fail; values 'gold'" in msg
+    assert msg.rstrip().endswith(f"Great Expectations Data Docs: {tmp_path / 'dq' / 'index.html'}")
+    assert (tmp_path / "dq" / "index.html").is_file(), "Data Docs are written before stopping"
 
 
-def test_missing_column_fails(cleaned, small_params):
-    with pytest.raises(WaveValidationError, match="expect_table_columns_to_match_set"):
-        run_gate(cleaned.responses.drop(columns=["tier"]), small_params)
+def test_account_master_rejected_share_and_minimum(cleaned, small_params):
+    kept = len(cleaned.responses)
+    ids = cleaned.responses["account_id"].unique().tolist()
+    with pytest.raises(WaveValidationError, match="account_id must be in the account master"):
+        run_gate(cleaned.responses, small_params, account_ids=ids[1:])
+    with pytest.raises(WaveValidationError, match=r"at most 25% of the export's .* rows"):
+        run_gate(cleaned.responses, small_params, rows_in=kept * 2)
+    run_gate(cleaned.responses, small_params, rows_in=int(kept * 1.3))
+    few = cleaned.responses.head(small_params.min_responses - 1)
+    with pytest.raises(WaveValidationError, match=r"at least 30 responses.*found 29"):
+        run_gate(few, small_params)
+
+
+def test_outside_field_period_stops(cleaned, small_params):
+    odd = cleaned.responses.copy()
+    odd.loc[0, "responded_at"] = pd.Timestamp("2020-01-01", tz="UTC")
+    with pytest.raises(WaveValidationError, match="dated within the field period"):
+        run_gate(odd, small_params)
+
+
+def test_email_as_respondent_id_stops(cleaned, small_params):
+    odd = cleaned.responses.copy()
+    odd.loc[0, "respondent_id"] = "someone@example.com"
+    with pytest.raises(WaveValidationError, match="never be an e-mail address"):
+        run_gate(odd, small_params)
 
 
 def test_warning_does_not_stop(cleaned, small_params):
     odd = cleaned.responses.copy()
-    odd.loc[0, "responded_at"] = pd.Timestamp("2020-01-01", tz="UTC")
     odd["comment"] = odd["comment"].astype(object)
     odd.loc[1, "comment"] = "<script>alert(1)</script>"
     result = run_gate(odd, small_params)
-    assert result["success"] and result["warnings"] == 2
-    failed = {c["expectation"]: c for c in result["checks"] if not c["success"]}
-    assert failed["expect_column_values_to_be_between"]["failing_response_ids"] == [
-        odd.loc[0, "response_id"]
-    ]
+    assert result["success"] and result["warnings"] == 1
+    (failed,) = [c for c in result["checks"] if not c["success"]]
+    assert failed["severity"] == "warning"
+    assert failed["failing_response_ids"] == [odd.loc[1, "response_id"]]
 
 
 def test_required_columns_cover_contract():

@@ -21,6 +21,102 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def check_export(
+    export: str | Path,
+    format: str | None = None,
+    mapping: dict[str, str] | None = None,
+    accounts: str | Path | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
+) -> dict:
+    """Read and clean an export without a params file; the facts ``nps-wave check`` prints."""
+    from nps_helpers.clean import CleanOptions, clean_responses
+    from nps_helpers.ingest import read_accounts, read_export
+    from nps_helpers.params import Columns
+    from nps_helpers.scoring import nps_summary
+
+    mapping = dict(mapping or {})
+    known = set(Columns.model_fields) - {"extra"}
+    unknown = sorted(set(mapping) - known)
+    if unknown:
+        raise ParamsError(
+            f"--map: unknown field(s) {', '.join(unknown)}; use {', '.join(sorted(known))}"
+        )
+    raw = read_export(export, format=format, encoding=encoding, delimiter=delimiter, sheet=sheet)
+    crm = read_accounts(accounts) if accounts else None
+    result = clean_responses(raw, crm, CleanOptions(columns=mapping, strict_labels=False))
+    q = result.quality
+    summary = nps_summary(result.responses["score"])
+    return {
+        "format": q["format"],
+        "encoding": q["encoding"],
+        "delimiter": q["delimiter"],
+        "score_column": q["columns"].get("score"),
+        "comment_column": q["columns"].get("comment"),
+        "columns": q["columns"],
+        "columns_found_by": q["columns_found_by"],
+        "rows_in": q["rows_in"],
+        "rows_kept": q["kept"],
+        "rows_rejected": q["rejected"],
+        "rejected_by_reason": q["rejected_by_reason"],
+        "nps": None if summary["n"] == 0 else round(summary["nps"], 2),
+        "n": summary["n"],
+        "notes": q["notes"],
+        "nps_group_check": q.get("nps_group_check"),
+    }
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    import json
+
+    from nps_helpers.clean import REASONS
+    from nps_helpers.errors import ExportFormatError, MappingError
+    from nps_helpers.tables import fmt_nps
+
+    mapping = {}
+    for item in args.map or []:
+        name, sep, column = item.partition("=")
+        if not sep or not name.strip() or not column:
+            print(f"nps-wave: --map wants canonical=ExportColumn, got {item!r}", file=sys.stderr)
+            return 2
+        mapping[name.strip()] = column
+    delimiter = {"tab": "\t", "\\t": "\t"}.get(args.delimiter, args.delimiter)
+    try:
+        facts = check_export(
+            args.export, args.format, mapping, args.accounts, args.encoding, delimiter, args.sheet
+        )
+    except (ExportFormatError, MappingError, ParamsError) as exc:
+        print(f"nps-wave: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(facts, indent=2, default=str))
+        return 0
+    print(
+        f"Format:   {facts['format']} (encoding {facts['encoding']}, "
+        f"delimiter {facts['delimiter']!r})"
+    )
+    print("Columns:")
+    for name, column in facts["columns"].items():
+        print(f"  {name:<13} <- {column!r}  ({facts['columns_found_by'].get(name, '')})")
+    print(f"Rows in:  {facts['rows_in']:,}")
+    print(f"Kept:     {facts['rows_kept']:,}")
+    print(f"Rejected: {facts['rows_rejected']:,}")
+    for reason, count in facts["rejected_by_reason"].items():
+        print(f"  {reason:<22} {count:>8,}  {REASONS[reason]}")
+    for note in facts["notes"]:
+        print(f"Note:     {note}")
+    group = facts.get("nps_group_check")
+    if group:
+        print(
+            f"Check:    {group['mismatches']} of {group['compared']} rows disagree with "
+            f"{group['column']} (the score is used)"
+        )
+    nps = "–" if facts["nps"] is None else fmt_nps(facts["nps"])
+    print(f"NPS of the kept rows: {nps} (n = {facts['n']:,})")
+    return 0
+
+
 def _demo_present(root: Path) -> bool:
     from nps_helpers.demo import DEMO_WAVES
 
@@ -90,6 +186,25 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("params", help="the wave's parameters, params/<wave>.yaml")
     run.add_argument("--notebooks", help="folder of the wave notebooks (default: notebooks/)")
     run.set_defaults(func=_cmd_run)
+    check = sub.add_parser("check", help="read and clean an export for a quick look, no params")
+    check.add_argument("export", help="the survey export (CSV, TSV or XLSX)")
+    check.add_argument(
+        "--format",
+        choices=["qualtrics", "surveymonkey", "generic"],
+        help="force the format (default: detected)",
+    )
+    check.add_argument(
+        "--map",
+        action="append",
+        metavar="canonical=ExportColumn",
+        help="name the export column of a field, e.g. score=Q5 (repeatable)",
+    )
+    check.add_argument("--accounts", help="account master CSV, to check the account join")
+    check.add_argument("--encoding", help="force the text encoding (default: detected)")
+    check.add_argument("--delimiter", help="force the delimiter: , ; tab | (default: detected)")
+    check.add_argument("--sheet", help="Excel sheet name (default: the first)")
+    check.add_argument("--json", action="store_true", help="print one JSON object")
+    check.set_defaults(func=_cmd_check)
     data = sub.add_parser("demo-data", help="write the synthetic demo data under data/raw/")
     data.add_argument("--root", default=".", help="project root (default: current folder)")
     data.add_argument("--seed", type=int, default=None, help="random seed (default: the demo's)")

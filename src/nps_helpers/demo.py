@@ -447,6 +447,11 @@ def _low(s: str) -> str:
     return s[:1].lower() + s[1:] if not s[:2].isupper() else s
 
 
+def _domain(account_name: str) -> str:
+    first, second = account_name.split(" ")[:2]
+    return (first + second).lower()
+
+
 def make_accounts(rng: np.random.Generator, n_accounts: int) -> pd.DataFrame:
     """The CRM account master as of the first wave (without renewal dates)."""
     tier = rng.choice(TIERS, size=n_accounts, p=TIER_SHARE)
@@ -482,7 +487,7 @@ def make_contacts(rng: np.random.Generator, accounts: pd.DataFrame) -> pd.DataFr
     for acc in accounts.itertuples(index=False):
         lo, hi = TIER_CONTACTS[acc.tier]
         n = int(rng.integers(lo, hi))
-        domain = acc.account_name.split(" ")[0].lower() + acc.account_name.split(" ")[1].lower()
+        domain = _domain(acc.account_name)
         roles = ["decision_maker"] + list(
             rng.choice(["decision_maker", "influencer", "user"], size=n - 1, p=(0.2, 0.25, 0.55))
         )

@@ -1,21 +1,34 @@
 """Readers: survey exports and CRM files into raw DataFrames of text.
 
+Formats: Qualtrics CSV (three header rows with the ImportId row, UTF-8 with BOM, or the
+legacy UTF-16 tab-separated export), SurveyMonkey CSV and XLSX (two header rows:
+question, then sub-answer), and plain one-header CSV/XLSX as Delighted,
+CustomerGauge, Typeform or Google Forms write them. Format, encoding and delimiter
+(``,`` ``;`` tab ``|``) are detected; params can force each of them.
+
 Raw files are opened read-only and never written to. Every value comes back as a
 string (empty string for an empty cell) so that cleaning decides what is valid and
 the rejected rows keep the original text. ``input_row`` numbers the data records of
-the file from 1, after its header rows.
+the file from 1, after its header rows (blank lines are not records).
 """
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from nps_helpers.errors import ExportFormatError
 
+FORMATS = ("qualtrics", "surveymonkey", "generic")
+DELIMITERS = (",", ";", "\t", "|")
 ACCOUNT_REQUIRED = (
     "account_id",
     "account_name",
@@ -27,6 +40,7 @@ ACCOUNT_REQUIRED = (
     "renewal_date",
 )
 INVITATION_REQUIRED = ("contact_id", "account_id", "bounced")
+_SAMPLE_BYTES = 256 * 1024
 
 
 @dataclass
@@ -35,58 +49,495 @@ class RawExport:
 
     data: pd.DataFrame
     source: Path
+    format: str = "generic"
+    encoding: str = "utf-8"
+    delimiter: str | None = ","
+    header_rows: int = 1
     questions: dict[str, str] = field(default_factory=dict)
     timezones: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def columns(self) -> list[str]:
+        return [c for c in self.data.columns if c != "input_row"]
 
-def _read_text_csv(path: Path, **kwargs) -> pd.DataFrame:
+
+# --------------------------------------------------------------------------- sniffing
+def sniff_encoding(head: bytes) -> str:
+    """The text encoding of a file from its first bytes.
+
+    A byte-order mark decides (UTF-8, UTF-16); UTF-16 without a mark is recognised
+    by its zero bytes; otherwise UTF-8 when the bytes decode as UTF-8, else cp1252
+    (what Excel on Windows writes), else latin-1.
+    """
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if len(head) >= 4:
+        even, odd = head[0:200:2], head[1:200:2]
+        if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.1 * len(even):
+            return "utf-16-le"
+        if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.1 * len(odd):
+            return "utf-16-be"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        head.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        return "latin-1"
+
+
+def sniff_delimiter(sample: str) -> str | None:
+    """The delimiter that splits the sample's lines into the most, equal, columns.
+
+    Quotes are respected. Returns None when no candidate gives more than one column.
+    """
+    lines = sample.splitlines()[:50]
+    if len(lines) > 1 and not sample.endswith(("\n", "\r")):
+        lines = lines[:-1]  # the last line of a sample may be cut
+    best, best_score = None, (0, 0)
+    for delim in DELIMITERS:
+        try:
+            counts = [len(r) for r in csv.reader(io.StringIO("\n".join(lines)), delimiter=delim)]
+        except csv.Error:
+            continue
+        counts = [c for c in counts if c > 0]
+        if not counts:
+            continue
+        mode = max(set(counts), key=counts.count)
+        if mode < 2:
+            continue
+        score = (counts.count(mode), mode)  # consistent lines first, then more columns
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def _looks_binary(text: str) -> bool:
+    if not text:
+        return False
+    if "\x00" in text:
+        return True
+    control = sum(1 for ch in text[:20_000] if ord(ch) < 32 and ch not in "\t\r\n\f\v")
+    return control > 0.01 * min(len(text), 20_000)
+
+
+# ------------------------------------------------------------------------ the grid
+def _read_grid(
+    path: Path, encoding: str | None, delimiter: str | None, sheet: str | int | None
+) -> tuple[pd.DataFrame, str, str | None]:
+    """The file as a table of strings with no header interpretation."""
     if not path.is_file():
         raise ExportFormatError(f"{path}: file not found")
+    with open(path, "rb") as handle:  # read-only: raw data is never modified
+        head = handle.read(_SAMPLE_BYTES)
+    if not head.strip():
+        raise ExportFormatError(f"{path}: the file is empty")
+    if head.startswith(b"PK\x03\x04"):
+        return _read_xlsx(path, sheet), "xlsx", None
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ExportFormatError(
+            f"{path}: this is an old binary Excel (.xls) file; save it as .xlsx or CSV first"
+        )
+    enc = encoding or sniff_encoding(head)
     try:
-        with open(path, "rb") as handle:  # read-only: raw data is never modified
-            return pd.read_csv(
-                handle, dtype=str, keep_default_na=False, encoding="utf-8-sig", **kwargs
+        sample = codecs.getincrementaldecoder(enc)(errors="strict").decode(head, final=False)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise ExportFormatError(f"{path}: cannot be decoded as {enc}: {exc}") from None
+    if _looks_binary(sample):
+        raise ExportFormatError(
+            f"{path}: not a table at all: the file holds binary data, not text or Excel"
+        )
+    delim = delimiter or sniff_delimiter(sample) or ","
+    try:
+        with open(path, "rb") as handle:
+            grid = pd.read_csv(
+                handle,
+                sep=delim,
+                header=None,
+                dtype=str,
+                keep_default_na=False,
+                encoding=enc,
+                skip_blank_lines=True,
+                engine="c",
             )
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise ExportFormatError(f"{path}: cannot be read as a CSV file: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ExportFormatError(
+            f"{path}: has bytes that are not {enc} (at byte {exc.start}); "
+            "give the encoding in params (export_encoding) or save the file as UTF-8"
+        ) from None
+    except pd.errors.ParserError as exc:
+        raise ExportFormatError(
+            f"{path}: cannot be read as a table with delimiter {delim!r}: {exc}"
+        ) from None
+    except pd.errors.EmptyDataError:
+        raise ExportFormatError(f"{path}: the file is empty") from None
+    return grid, enc, delim
 
 
-def read_qualtrics(path: str | Path) -> RawExport:
-    """Read a Qualtrics CSV export (three header rows, UTF-8 with or without BOM).
+def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
+    try:
+        grid = pd.read_excel(
+            path,
+            sheet_name=sheet if sheet is not None else 0,
+            header=None,
+            dtype=object,
+            engine="openpyxl",
+        )
+    except (ValueError, KeyError, OSError) as exc:
+        raise ExportFormatError(f"{path}: cannot be read as an Excel workbook: {exc}") from None
+    if grid.empty:
+        raise ExportFormatError(f"{path}: the first sheet is empty")
+
+    def text(v: object) -> str:
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            return ""
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        return str(v)
+
+    grid = grid.map(text)
+    grid = grid[(grid != "").any(axis=1)].reset_index(drop=True)  # blank rows are not records
+    return grid
+
+
+# -------------------------------------------------------------------- the formats
+_IMPORT_ID = re.compile(r'^\s*\{\s*"ImportId"')
+
+
+def detect_format(grid: pd.DataFrame) -> str:
+    """qualtrics, surveymonkey or generic, from the header rows."""
+    row0 = [str(v).strip() for v in grid.iloc[0]] if len(grid) else []
+    if len(grid) >= 3 and any(_IMPORT_ID.match(str(v)) for v in grid.iloc[2]):
+        return "qualtrics"
+    lowered = {v.lower() for v in row0}
+    if {"respondent id", "collector id"} <= lowered:
+        return "surveymonkey"
+    if (
+        "responseid" in {v.lower().replace(" ", "") for v in row0}
+        and len(grid) >= 2
+        and "response id" in {str(v).strip().lower() for v in grid.iloc[1]}
+    ):
+        return "qualtrics"  # legacy export: column ids, then question text, no ImportId row
+    return "generic"
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for i, name in enumerate(names):
+        name = name.strip() or f"column_{i + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name} ({seen[name]})"
+        else:
+            seen[name] = 1
+        out.append(name)
+    return out
+
+
+def _interpret(grid: pd.DataFrame, fmt: str) -> tuple[pd.DataFrame, int, dict, dict]:
+    timezones: dict[str, str] = {}
+    if fmt == "qualtrics":
+        header_rows = (
+            3 if len(grid) >= 3 and any(_IMPORT_ID.match(str(v)) for v in grid.iloc[2]) else 2
+        )
+        columns = _unique([str(v) for v in grid.iloc[0]])
+        questions = dict(zip(columns, (str(v) for v in grid.iloc[1]), strict=True))
+        if header_rows == 3:
+            for col, meta in zip(columns, grid.iloc[2], strict=True):
+                try:
+                    tz = json.loads(meta).get("timeZone")
+                except (json.JSONDecodeError, AttributeError):
+                    tz = None
+                if tz:
+                    timezones[col] = tz
+    elif fmt == "surveymonkey":
+        header_rows = 2
+        top = pd.Series([str(v) for v in grid.iloc[0]]).replace("", np.nan).ffill().fillna("")
+        subs = [str(v).strip() for v in grid.iloc[1]] if len(grid) > 1 else [""] * len(top)
+        names = []
+        for question, sub in zip(top, subs, strict=True):
+            plain = sub.lower() in ("", "response", "open-ended response")
+            names.append(question if plain else f"{question} - {sub}")
+        columns = _unique(names)
+        questions = dict(zip(columns, top, strict=True))
+    else:
+        header_rows = 1
+        columns = _unique([str(v) for v in grid.iloc[0]])
+        questions = dict(zip(columns, columns, strict=True))
+    data = grid.iloc[header_rows:].reset_index(drop=True)
+    data.columns = columns
+    data.insert(0, "input_row", np.arange(1, len(data) + 1))
+    return data, header_rows, questions, timezones
+
+
+def read_export(
+    path: str | Path,
+    format: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | int | None = None,
+) -> RawExport:
+    """Read a survey export of any supported format into text.
 
     Parameters
     ----------
     path
-        The export file.
+        The export (CSV, TSV or XLSX).
+    format
+        ``qualtrics``, ``surveymonkey`` or ``generic``; detected when None.
+    encoding, delimiter, sheet
+        Forced values; detected (or the first sheet) when None.
 
     Returns
     -------
     RawExport
-        ``data`` has one row per response and the column ids of the first header
-        row; ``questions`` maps column id to question text (second row) and
-        ``timezones`` column id to the time zone its ImportId names (third row).
+        ``data`` has ``input_row`` and one text column per export column; ``format``,
+        ``encoding`` and ``delimiter`` say what was found.
+
+    Raises
+    ------
+    ExportFormatError
+        For an empty, binary, undecodable or ragged file, or one with no data rows;
+        the message names the file and what is wrong in one sentence.
     """
     path = Path(path)
-    frame = _read_text_csv(path, header=None, nrows=3)
-    if len(frame) < 3 or not str(frame.iloc[2, 0]).lstrip().startswith("{"):
+    if format is not None and format not in FORMATS:
+        raise ExportFormatError(f"{path}: unknown format {format!r}; use one of {FORMATS}")
+    grid, enc, delim = _read_grid(path, encoding, delimiter, sheet)
+    fmt = format or detect_format(grid)
+    if fmt == "qualtrics" and len(grid) < 2:
+        raise ExportFormatError(f"{path}: not a Qualtrics export: it has fewer than two rows")
+    data, header_rows, questions, timezones = _interpret(grid, fmt)
+    if data.empty:
+        raise ExportFormatError(f"{path}: has header rows but no responses")
+    return RawExport(
+        data=data,
+        source=path,
+        format=fmt,
+        encoding=enc,
+        delimiter=delim,
+        header_rows=header_rows,
+        questions=questions,
+        timezones=timezones,
+    )
+
+
+def read_qualtrics(path: str | Path) -> RawExport:
+    """Read a Qualtrics export; a file of another shape is an :class:`ExportFormatError`."""
+    path = Path(path)
+    grid, enc, delim = _read_grid(path, None, None, None)
+    if detect_format(grid) != "qualtrics":
         raise ExportFormatError(
             f"{path}: not a Qualtrics CSV export: expected three header rows with ImportId JSON "
             "in the third row"
         )
-    columns = [str(c) for c in frame.iloc[0]]
-    questions = dict(zip(columns, (str(q) for q in frame.iloc[1]), strict=True))
-    timezones: dict[str, str] = {}
-    for col, meta in zip(columns, frame.iloc[2], strict=True):
-        try:
-            tz = json.loads(meta).get("timeZone")
-        except (json.JSONDecodeError, AttributeError):
-            tz = None
-        if tz:
-            timezones[col] = tz
-    data = _read_text_csv(path, header=0, skiprows=[1, 2])
+    return read_export(path, format="qualtrics")
+
+
+# ------------------------------------------------------------ finding the columns
+def _key(name: str) -> str:
+    return re.sub(r"[^a-z0-9#]", "", name.lower())
+
+
+#: Header names (compared without case, spaces and punctuation) of canonical fields.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "response_id": (
+        "responseid",
+        "respondentid",
+        "submissionid",
+        "#",
+        "token",
+        "id",
+        "surveyresponseid",
+        "recordid",
+    ),
+    "contact_id": (
+        "externalreference",
+        "externaldatareference",
+        "contactid",
+        "personid",
+        "customercontactid",
+        "recipientid",
+    ),
+    "email": (
+        "recipientemail",
+        "email",
+        "emailaddress",
+        "respondentemail",
+        "contactemail",
+        "useremail",
+    ),
+    "account_id": ("accountid", "companyid", "customerid", "accountnumber", "clientid", "account"),
+    "role": ("role", "respondentrole", "contactrole", "jobrole", "persona", "userrole"),
+    "responded_at": (
+        "enddate",
+        "submittedat",
+        "submitdate",
+        "submitdateutc",
+        "completedat",
+        "responsedate",
+        "timestamp",
+        "datesubmitted",
+        "createdat",
+        "recordeddate",
+        "date",
+        "responsetime",
+    ),
+    "status": ("status", "responsetype", "distributionstatus"),
+    "finished": ("finished", "complete", "completed", "iscomplete"),
+}
+_RECOMMEND = re.compile(r"recommend|\bnps\b|net promoter|likel\w* .*(refer|suggest)", re.I)
+_GROUP = re.compile(r"(_nps_group|nps group|\bgroup\b|category)$", re.I)
+_OPEN = re.compile(
+    r"reason|why|comment|feedback|explain|tell us|improve|what|anything|suggest", re.I
+)
+
+
+def _score_share(values: pd.Series) -> float:
+    """Share of non-blank values that read as a 0-10 NPS answer."""
+    text = values.astype(str).str.strip()
+    text = text[text != ""]
+    if text.empty:
+        return 0.0
+    from nps_helpers.clean import parse_scores
+
+    scores, problem = parse_scores(text)
+    return float(problem.isna().mean())
+
+
+def _is_text(values: pd.Series) -> bool:
+    text = values.astype(str).str.strip()
+    text = text[text != ""]
+    if text.empty:
+        return True  # an open question nobody answered is still the open question
+    numeric = pd.to_numeric(text, errors="coerce").notna().mean()
+    return numeric < 0.5 and text.str.len().mean() > 3
+
+
+def detect_columns(
+    raw: RawExport, forced: dict[str, str | None] | None = None, sample: int = 2000
+) -> tuple[dict[str, str | None], dict[str, str]]:
+    """Which export column holds each canonical field.
+
+    Forced names (the params ``columns:`` mapping) always win. Otherwise the score is
+    the column whose header or question text asks how likely the respondent is to
+    recommend (and whose values read as 0-10), else the column whose values are 0-10;
+    the comment is the open-text question that follows it; the other fields are
+    found by their usual header names.
+
+    Returns
+    -------
+    (picked, why)
+        ``picked`` maps each canonical field to a column name or None; ``why`` says,
+        for each field picked, how it was found.
+    """
+    forced = {k: v for k, v in (forced or {}).items() if v}
+    columns = raw.columns
+    head = raw.data.head(sample)
+    picked: dict[str, str | None] = {}
+    why: dict[str, str] = {}
+    missing = {k: v for k, v in forced.items() if v not in columns}
+    if missing:
+        listed = ", ".join(f"{v!r} (for {k})" for k, v in missing.items())
+        raise ExportFormatError(
+            f"{raw.source}: column(s) {listed} named in the 'columns' mapping are not in the "
+            f"export; it has: {', '.join(columns)}"
+        )
+    for name, col in forced.items():
+        picked[name] = col
+        why[name] = "named in params"
+    # score
+    if "score" not in picked:
+        by_text = [
+            c
+            for c in columns
+            if not _GROUP.search(c)
+            and (_RECOMMEND.search(c) or _RECOMMEND.search(raw.questions.get(c, "")))
+        ]
+        scored = [(c, _score_share(head[c])) for c in by_text]
+        good = [c for c, share in scored if share >= 0.8]
+        if good:
+            picked["score"] = good[0]
+            why["score"] = "its question asks how likely the respondent is to recommend"
+        else:
+            id_like = re.compile(r"id$|progress|duration|latitude|longitude|#", re.I)
+            by_values = [
+                c
+                for c in columns
+                if not id_like.search(c)
+                and not _GROUP.search(c)
+                and _score_share(head[c]) >= 0.9
+                and head[c].astype(str).str.strip().replace("", np.nan).nunique() >= 3
+            ]
+            if by_values:
+                picked["score"] = by_values[0]
+                why["score"] = "its values are 0-10 answers"
+    score = picked.get("score")
+    if score is None:
+        raise ExportFormatError(
+            f"{raw.source}: no NPS score column found: no header asks how likely the respondent "
+            "is to recommend and no column holds 0-10 values; name it in params (columns: score)"
+        )
+    # comment: the open question that follows the score
+    if "comment" not in picked:
+        after = columns[columns.index(score) + 1 :]
+        for c in after:
+            if _GROUP.search(c) or c in picked.values():
+                continue
+            if _is_text(head[c]):
+                picked["comment"] = c
+                why["comment"] = "the open question that follows the score"
+                break
+        else:
+            for c in columns:
+                if (
+                    c not in picked.values()
+                    and not _GROUP.search(c)
+                    and _is_text(head[c])
+                    and _OPEN.search(raw.questions.get(c, c))
+                ):
+                    picked["comment"] = c
+                    why["comment"] = "its question asks for a reason or comment"
+                    break
+    # the rest by name
+    taken = set(v for v in picked.values() if v)
+    keyed = {_key(c): c for c in reversed(columns)}
+    for name, synonyms in SYNONYMS.items():
+        if name in picked:
+            continue
+        for syn in synonyms:
+            col = keyed.get(syn)
+            if col and col not in taken:
+                picked[name] = col
+                why[name] = f"header {col!r}"
+                taken.add(col)
+                break
+    for name in ("comment", *SYNONYMS):
+        picked.setdefault(name, None)
+    return picked, why
+
+
+def nps_group_column(raw: RawExport, score: str) -> str | None:
+    """Qualtrics's ``<score>_NPS_GROUP`` column, if the export has it."""
+    for c in raw.columns:
+        if c.lower() == f"{score}_nps_group".lower():
+            return c
+    return None
+
+
+# ---------------------------------------------------------------------- CRM files
+def _read_text_csv(path: Path) -> pd.DataFrame:
+    grid, _, _ = _read_grid(path, None, None, None)
+    columns = _unique([str(v) for v in grid.iloc[0]])
+    data = grid.iloc[1:].reset_index(drop=True)
     data.columns = columns
-    data.insert(0, "input_row", range(1, len(data) + 1))
-    return RawExport(data=data, source=path, questions=questions, timezones=timezones)
+    return data
 
 
 def _require(frame: pd.DataFrame, required: tuple[str, ...], path: Path, what: str) -> None:
@@ -100,6 +551,9 @@ def _require(frame: pd.DataFrame, required: tuple[str, ...], path: Path, what: s
 
 def read_accounts(path: str | Path) -> pd.DataFrame:
     """Read the CRM account master: one row per account, typed.
+
+    An optional ``domain`` column (e-mail domain of the account's people) allows
+    joining exports without an account id.
 
     Raises
     ------
@@ -124,6 +578,8 @@ def read_accounts(path: str | Path) -> pd.DataFrame:
             raise ExportFormatError(f"{path}: column {col} has unreadable values on lines {rows}")
     frame["arr"] = arr.astype(float)
     frame["renewal_date"] = renewal.dt.date
+    if "domain" in frame.columns:
+        frame["domain"] = frame["domain"].str.strip().str.lower()
     return frame
 
 

@@ -36,23 +36,32 @@ class Inputs(_Strict):
 
 
 class Columns(_Strict):
-    """Which export column holds each canonical field (the export's own header names)."""
+    """Which export column holds each canonical field (the export's own header names).
 
-    response_id: str = "ResponseId"
-    score: str = "Q1"
-    comment: str | None = "Q2"
-    contact_id: str | None = "ExternalReference"
-    email: str | None = "RecipientEmail"
-    account_id: str = "account_id"
-    role: str = "role"
-    responded_at: str = "EndDate"
-    status: str | None = "Status"
-    finished: str | None = "Finished"
+    A field left out (or null) is found by the reader: the score by its question
+    ("how likely ... recommend") or its 0-10 values, the comment as the open question
+    after it, the others by their usual header names. Names given here always win.
+    """
+
+    response_id: str | None = None
+    score: str | None = None
+    comment: str | None = None
+    contact_id: str | None = None
+    email: str | None = None
+    account_id: str | None = None
+    role: str | None = None
+    responded_at: str | None = None
+    status: str | None = None
+    finished: str | None = None
     extra: dict[str, str] = Field(
         default_factory=dict,
         description="More export columns to keep, as canonical_name: export_column "
         "(for example product: Product). Any of them can be a segment.",
     )
+
+    def forced(self) -> dict[str, str | None]:
+        """The canonical fields named here (without ``extra``)."""
+        return {k: v for k, v in self.model_dump(exclude={"extra"}).items() if v}
 
 
 class Outputs(_Strict):
@@ -69,12 +78,44 @@ class WaveParams(_Strict):
     field_start: dt.date
     field_end: dt.date
     previous_wave: str | None = None
-    export_format: Literal["qualtrics"] = "qualtrics"
+    export_format: Literal["auto", "qualtrics", "surveymonkey", "generic"] = "auto"
+    export_encoding: str | None = Field(default=None, description="Force the text encoding.")
+    export_delimiter: Literal[",", ";", "\t", "|"] | None = Field(
+        default=None, description="Force the CSV delimiter."
+    )
+    export_sheet: str | int | None = Field(default=None, description="Excel sheet (default first).")
     inputs: Inputs
     columns: Columns = Field(default_factory=Columns)
     role_map: dict[str, Literal["decision_maker", "influencer", "user", "other"]] = Field(
         default_factory=dict,
         description="Export role label -> canonical role. Canonical names map to themselves.",
+    )
+    tiers: list[str] = Field(
+        default_factory=lambda: ["small", "key", "premium"],
+        description="The allowed account tiers, smallest first (the order of tables and charts).",
+    )
+    tier_map: dict[str, str] = Field(
+        default_factory=dict,
+        description="CRM tier label -> one of tiers. Labels already in tiers map to themselves.",
+    )
+    join_on_email_domain: bool = Field(
+        default=False,
+        description="When the export has no account id, find the account by the respondent's "
+        "e-mail domain (needs a domain column in the account master).",
+    )
+    field_grace_days: int = Field(
+        default=7,
+        ge=0,
+        description="Responses this many days before field_start or after field_end still count.",
+    )
+    max_rejected_share: float = Field(
+        default=0.25,
+        ge=0,
+        le=1,
+        description="The gate fails when a larger share of the export's rows is rejected.",
+    )
+    min_responses: int = Field(
+        default=30, ge=1, description="The gate fails with fewer kept responses than this."
     )
     segments: list[str] = Field(default_factory=lambda: ["tier", "role"])
     min_n: int = Field(default=5, ge=1)
@@ -101,6 +142,11 @@ class WaveParams(_Strict):
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> WaveParams:
+        unknown_tiers = sorted(set(self.tier_map.values()) - set(self.tiers))
+        if unknown_tiers:
+            raise ValueError(
+                f"tier_map maps to {unknown_tiers}, which are not in tiers {self.tiers}"
+            )
         if self.field_end < self.field_start:
             raise ValueError(
                 f"field_end ({self.field_end}) is before field_start ({self.field_start})"
@@ -130,6 +176,12 @@ class WaveParams(_Strict):
     @property
     def reports_dir(self) -> Path:
         return self.path(self.outputs.reports_dir) / self.wave_id
+
+    @property
+    def window(self) -> tuple[dt.date, dt.date]:
+        """The dates responses may carry: the field period with its grace days."""
+        grace = dt.timedelta(days=self.field_grace_days)
+        return self.field_start - grace, self.field_end + grace
 
     @property
     def title(self) -> str:

@@ -71,10 +71,9 @@ def validation_table(validation: dict[str, Any]) -> str:
     frame = pd.DataFrame(
         {
             "Check": [
-                c["expectation"].replace("expect_", "").replace("_", " ")
+                c.get("description") or c["expectation"].replace("expect_", "").replace("_", " ")
                 for c in validation["checks"]
             ],
-            "Column": [c["column"] or "(table)" for c in validation["checks"]],
             "Severity": [c["severity"] for c in validation["checks"]],
             "Result": [
                 "passed" if c["success"] else f"failed ({c['unexpected_count']} rows)"
@@ -86,4 +85,23 @@ def validation_table(validation: dict[str, Any]) -> str:
         frame,
         caption=f"Great Expectations: {validation['passed']} of {validation['evaluated']} "
         "checks passed",
+    )
+
+
+def columns_table(quality: dict[str, Any]) -> str:
+    """What the reader found: format, encoding, and which column feeds each field."""
+    found_by = quality.get("columns_found_by", {})
+    rows = [
+        ("format", quality.get("format", ""), f"{quality.get('header_rows', '')} header row(s)"),
+        ("encoding", quality.get("encoding", ""), ""),
+        ("delimiter", repr(quality.get("delimiter")), ""),
+    ]
+    rows += [
+        (field, column, found_by.get(field, ""))
+        for field, column in quality.get("columns", {}).items()
+    ]
+    rows += [("note", note, "") for note in quality.get("notes", [])]
+    return styled_table(
+        pd.DataFrame(rows, columns=["Field", "Export column", "Found by"]),
+        caption="How the export was read",
     )

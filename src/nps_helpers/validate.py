@@ -1,15 +1,18 @@
 """The Great Expectations gate on canonical responses.
 
-A wave only reaches the report when its responses pass every critical expectation.
-Warnings are recorded in quality.json and shown on the deck's data-quality page.
-Great Expectations is imported here only, inside the functions, because importing
-it takes seconds.
+A wave only reaches the report when its responses pass every critical expectation;
+warnings are recorded in quality.json and shown on the deck's data-quality page.
+Each run writes Great Expectations Data Docs (HTML) and the suite as JSON to
+``reports/<wave>/data-quality/``. Great Expectations is imported here only, inside
+the functions, because importing it takes seconds.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import json
+import math
 import os
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -35,133 +38,302 @@ REQUIRED_COLUMNS = (
     "owner",
     "renewal_date",
 )
+TEXT_TYPES = ["str", "string", "object", "StringDtype"]
+SITE = "nps_wave"
 
 
-def build_suite(params: WaveParams) -> list[Any]:
-    """The expectations of the canonical responses of one wave."""
+def _category(score: int) -> str:
+    return "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
+
+
+def build_suite(
+    params: WaveParams, account_ids: list[str] | None = None, rows_in: int | None = None
+) -> list[Any]:
+    """The expectations of the canonical responses of one wave, each with a plain-words
+    description that failure messages use.
+
+    Parameters
+    ----------
+    params
+        The wave's parameters (field window, tiers, thresholds).
+    account_ids
+        The account master's ids; responses must belong to one of them.
+    rows_in
+        Rows of the export; with it, the kept rows must be at least
+        ``(1 - max_rejected_share) * rows_in``.
+    """
     import great_expectations as gx
     from great_expectations.expectations.metadata_types import FailureSeverity
 
     e = gx.expectations
     warn = {"severity": FailureSeverity.WARNING}
-    field_from = pd.Timestamp(params.field_start - dt.timedelta(days=7), tz="UTC")
-    field_to = pd.Timestamp(params.field_end + dt.timedelta(days=15), tz="UTC")
-    return [
-        e.ExpectTableColumnsToMatchSet(column_set=list(REQUIRED_COLUMNS), exact_match=False),
-        e.ExpectTableRowCountToBeBetween(min_value=1),
-        e.ExpectColumnValuesToBeInSet(column="wave_id", value_set=[params.wave_id]),
-        e.ExpectColumnValuesToNotBeNull(column="response_id"),
-        e.ExpectColumnValuesToBeUnique(column="response_id"),
-        e.ExpectColumnValuesToNotBeNull(column="respondent_id"),
-        e.ExpectColumnValuesToBeUnique(column="respondent_id"),
-        e.ExpectColumnValuesToNotBeNull(column="account_id"),
-        e.ExpectColumnValuesToNotBeNull(column="score"),
-        e.ExpectColumnValuesToBeBetween(column="score", min_value=0, max_value=10),
-        e.ExpectColumnValuesToBeInSet(column="category", value_set=list(CATEGORIES)),
-        e.ExpectColumnValuesToBeInSet(column="role", value_set=list(CANONICAL_ROLES)),
-        e.ExpectColumnValuesToNotBeNull(column="tier"),
-        e.ExpectColumnValuesToBeBetween(column="arr", min_value=0),
-        e.ExpectColumnValuesToNotBeNull(column="responded_at"),
-        e.ExpectColumnValuesToBeBetween(
-            column="responded_at", min_value=field_from, max_value=field_to, **warn
+    lo, hi = params.window
+    suite = [
+        e.ExpectTableColumnsToMatchSet(
+            column_set=list(REQUIRED_COLUMNS),
+            exact_match=False,
+            description="the canonical columns must all be there",
         ),
-        e.ExpectColumnValuesToNotMatchRegex(column="comment", regex=r"<\s*script", **warn),
+        e.ExpectTableRowCountToBeBetween(
+            min_value=params.min_responses,
+            description=f"a report needs at least {params.min_responses} responses (min_responses)",
+        ),
+        e.ExpectColumnValuesToBeInSet(
+            column="wave_id",
+            value_set=[params.wave_id],
+            description=f"wave_id must be {params.wave_id}",
+        ),
+        e.ExpectColumnValuesToNotBeNull(
+            column="response_id", description="every response needs a response_id"
+        ),
+        e.ExpectColumnValuesToBeUnique(
+            column="response_id", description="response_id must be unique within the wave"
+        ),
+        e.ExpectColumnValuesToBeInTypeList(
+            column="response_id", type_list=TEXT_TYPES, description="response_id must be text"
+        ),
+        e.ExpectColumnValuesToNotBeNull(
+            column="respondent_id", description="every response needs a respondent_id"
+        ),
+        e.ExpectColumnValuesToBeUnique(
+            column="respondent_id", description="one response per respondent and wave"
+        ),
+        e.ExpectColumnValuesToNotMatchRegex(
+            column="respondent_id",
+            regex=r"@",
+            description="respondent_id must never be an e-mail address",
+        ),
+        e.ExpectColumnValuesToNotBeNull(column="score", description="every response needs a score"),
+        e.ExpectColumnValuesToBeInTypeList(
+            column="score",
+            type_list=["Int8Dtype", "int8"],
+            description="score must be a small integer (Int8)",
+        ),
+        e.ExpectColumnValuesToBeBetween(
+            column="score", min_value=0, max_value=10, description="score must be between 0 and 10"
+        ),
+        e.ExpectColumnValuesToBeInSet(
+            column="category",
+            value_set=list(CATEGORIES),
+            description="category must be promoter, passive or detractor",
+        ),
+        e.ExpectColumnPairValuesToBeInSet(
+            column_A="score",
+            column_B="category",
+            value_pairs_set=[(s, _category(s)) for s in range(11)],
+            description="category must match the score (9-10 promoter, 7-8 passive, 0-6 detractor)",
+        ),
+        e.ExpectColumnValuesToBeInSet(
+            column="role",
+            value_set=list(CANONICAL_ROLES),
+            description="role must be " + ", ".join(CANONICAL_ROLES),
+        ),
+        e.ExpectColumnValuesToNotBeNull(
+            column="account_id", description="every response needs an account"
+        ),
+        e.ExpectColumnValuesToBeInSet(
+            column="tier",
+            value_set=list(params.tiers),
+            description="tier must be one of " + ", ".join(params.tiers),
+        ),
+        e.ExpectColumnValuesToNotBeNull(column="tier", description="every account needs a tier"),
+        e.ExpectColumnValuesToBeBetween(
+            column="arr", min_value=0, description="annual revenue (arr) cannot be negative"
+        ),
+        e.ExpectColumnValuesToNotBeNull(
+            column="responded_at", description="every response needs its date"
+        ),
+        e.ExpectColumnValuesToBeBetween(
+            column="responded_at",
+            min_value=pd.Timestamp(lo, tz="UTC"),
+            max_value=pd.Timestamp(hi, tz="UTC") + pd.Timedelta(days=1) - pd.Timedelta(seconds=1),
+            description=f"responses must be dated within the field period ({lo} to {hi})",
+        ),
+        e.ExpectColumnValuesToNotMatchRegex(
+            column="comment",
+            regex=r"<\s*script",
+            **warn,
+            description="comments hold script tags (shown as text, never run)",
+        ),
     ]
+    if account_ids is not None:
+        suite.append(
+            e.ExpectColumnValuesToBeInSet(
+                column="account_id",
+                value_set=sorted(account_ids),
+                description="account_id must be in the account master",
+            )
+        )
+    if rows_in:
+        need = math.ceil(rows_in * (1 - params.max_rejected_share))
+        suite.append(
+            e.ExpectTableRowCountToBeBetween(
+                min_value=need,
+                description=f"at most {params.max_rejected_share:.0%} of the export's {rows_in} rows "
+                f"may be rejected, so at least {need} must be kept (max_rejected_share)",
+            )
+        )
+    return suite
 
 
-def run_gate(responses: pd.DataFrame, params: WaveParams) -> dict[str, Any]:
+def _plain(check: dict[str, Any]) -> str:
+    """One line of plain words for a failed check."""
+    line = check["description"]
+    if check["observed_value"] is not None and check["unexpected_count"] == 0:
+        return f"{line}: found {check['observed_value']}"
+    line += f": {check['unexpected_count']} row(s) fail"
+    if check["examples"]:
+        line += "; values " + ", ".join(check["examples"][:5])
+    if check["failing_response_ids"]:
+        line += "; response ids " + ", ".join(check["failing_response_ids"][:5])
+    if check["exception"]:
+        line += f"; {check['exception']}"
+    return line
+
+
+def _frame_for_gx(responses: pd.DataFrame) -> pd.DataFrame:
+    frame = responses.copy()
+    for col in frame.columns:  # GX compares plain values, not categories
+        if isinstance(frame[col].dtype, pd.CategoricalDtype):
+            frame[col] = frame[col].astype(object)
+    return frame
+
+
+def run_gate(
+    responses: pd.DataFrame,
+    params: WaveParams,
+    account_ids: list[str] | None = None,
+    rows_in: int | None = None,
+    docs_dir: str | Path | None = None,
+) -> dict[str, Any]:
     """Validate ``responses`` with Great Expectations and summarise the result.
+
+    Parameters
+    ----------
+    responses
+        Canonical responses of the wave.
+    params
+        The wave's parameters.
+    account_ids, rows_in
+        See :func:`build_suite`.
+    docs_dir
+        Where to write the Data Docs and the suite JSON (``reports/<wave>/data-quality``).
 
     Returns
     -------
     dict
-        success, counts of evaluated / failed expectations, and one entry per
-        expectation with its severity, success, unexpected count and up to 20 of the
-        failing response ids.
+        success, counts of evaluated / failed expectations, ``data_docs`` (the index
+        page) and one entry per expectation with its description, severity, success,
+        unexpected count, a few offending values and failing response ids.
 
     Raises
     ------
     WaveValidationError
-        When a critical expectation fails; the message names each failed check,
-        its column and the failing response ids.
+        When a critical expectation fails; the message has one line of plain words per
+        failed check, with a few offending values, and says where the Data Docs are.
     """
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
+    from great_expectations.checkpoint import UpdateDataDocsAction
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    for site in list(context.get_site_names()):  # the ephemeral default writes to a temp dir
+        context.delete_data_docs_site(site)
+    actions = []
+    if docs_dir is not None:
+        docs_dir = Path(docs_dir)
+        docs_dir.mkdir(parents=True, exist_ok=True)
+        context.add_data_docs_site(
+            site_name=SITE,
+            site_config={
+                "class_name": "SiteBuilder",
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(docs_dir),
+                },
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            },
+        )
+        actions.append(UpdateDataDocsAction(name="data_docs", site_names=[SITE]))
     batch_def = (
         context.data_sources.add_pandas("nps")
         .add_dataframe_asset("responses")
         .add_batch_definition_whole_dataframe(params.wave_id)
     )
-    suite = context.suites.add(gx.ExpectationSuite(name="canonical_responses"))
-    for expectation in build_suite(params):
+    suite = context.suites.add(gx.ExpectationSuite(name=f"canonical_responses_{params.wave_id}"))
+    for expectation in build_suite(params, account_ids, rows_in):
         suite.add_expectation(expectation)
     definition = context.validation_definitions.add(
         gx.ValidationDefinition(name=f"gate-{params.wave_id}", data=batch_def, suite=suite)
     )
-    frame = responses.copy()
-    for col in frame.columns:  # GX compares plain values, not pandas extension types
-        if isinstance(frame[col].dtype, pd.CategoricalDtype):
-            frame[col] = frame[col].astype(object)
-    frame["score"] = frame["score"].astype(float)
-    result = definition.run(
-        batch_parameters={"dataframe": frame},
-        result_format={
-            "result_format": "COMPLETE",
-            "unexpected_index_column_names": ["response_id"],
-        },
+    checkpoint = context.checkpoints.add(
+        gx.Checkpoint(
+            name=f"wave-{params.wave_id}",
+            validation_definitions=[definition],
+            actions=actions,
+            result_format={
+                "result_format": "COMPLETE",
+                "unexpected_index_column_names": ["response_id"],
+            },
+        )
     )
+    run = checkpoint.run(batch_parameters={"dataframe": _frame_for_gx(responses)})
+    (result,) = run.run_results.values()
     checks = []
     for r in result.results:
         config = r.expectation_config
-        kwargs = {k: v for k, v in config.kwargs.items() if k != "batch_id"}
+        kwargs = {
+            k: v
+            for k, v in config.kwargs.items()
+            if k not in ("batch_id", "value_set", "value_pairs_set")
+        }
         ids = [str(row.get("response_id")) for row in (r.result.get("unexpected_index_list") or [])]
+        examples = sorted(
+            {
+                repr(v if not hasattr(v, "item") else v.item())
+                for v in (r.result.get("partial_unexpected_list") or [])[:20]
+            }
+        )
+        observed = r.result.get("observed_value")
+        exc = r.exception_info if isinstance(r.exception_info, dict) else {}
         checks.append(
             {
                 "expectation": config.type,
-                "column": kwargs.get("column"),
+                "description": config.description or config.type,
+                "column": kwargs.get("column") or kwargs.get("column_A"),
                 "kwargs": {k: str(v) for k, v in kwargs.items()},
-                "severity": str(
-                    getattr(config, "severity", "critical").value
-                    if hasattr(getattr(config, "severity", None), "value")
-                    else getattr(config, "severity", "critical")
-                ),
+                "severity": getattr(config.severity, "value", str(config.severity)),
                 "success": bool(r.success),
                 "unexpected_count": int(r.result.get("unexpected_count") or 0),
+                "observed_value": None if observed is None else str(observed),
+                "examples": examples[:10],
                 "failing_response_ids": ids[:20],
-                "exception": (r.exception_info or {}).get("exception_message")
-                if isinstance(r.exception_info, dict)
-                else None,
+                "exception": exc.get("exception_message") if exc.get("raised_exception") else None,
             }
         )
     failed = [c for c in checks if not c["success"]]
     critical = [c for c in failed if c["severity"] == "critical"]
+    index = docs_dir / "index.html" if docs_dir is not None else None
+    if docs_dir is not None:
+        (docs_dir / "suite.json").write_text(
+            json.dumps(suite.to_json_dict(), indent=2, default=str) + "\n", encoding="utf-8"
+        )
     summary = {
         "success": not critical,
         "evaluated": len(checks),
         "passed": len(checks) - len(failed),
         "warnings": len(failed) - len(critical),
         "critical_failures": len(critical),
+        "data_docs": str(index) if index else None,
         "checks": checks,
     }
     if critical:
-        lines = []
-        for c in critical:
-            where = f" column {c['column']}" if c["column"] else ""
-            ids = (
-                f": response ids {', '.join(c['failing_response_ids'])}"
-                if c["failing_response_ids"]
-                else ""
-            )
-            detail = f" ({c['exception']})" if c["exception"] else ""
-            lines.append(
-                f"  - {c['expectation']}{where}: {c['unexpected_count']} rows{ids}{detail}"
-            )
+        lines = "\n".join(f"  - {_plain(c)}" for c in critical)
+        where = f"\nGreat Expectations Data Docs: {index}" if index else ""
         raise WaveValidationError(
-            f"wave {params.wave_id}: the canonical responses failed {len(critical)} critical "
-            "Great Expectations check(s):\n" + "\n".join(lines)
+            f"wave {params.wave_id} stopped by the data-quality gate; {len(critical)} check(s) "
+            f"failed:\n{lines}{where}"
         )
     return summary
