@@ -169,8 +169,9 @@ def build_suite(
         suite.append(
             e.ExpectTableRowCountToBeBetween(
                 min_value=need,
-                description=f"at most {params.max_rejected_share:.0%} of the export's {rows_in} rows "
-                f"may be rejected, so at least {need} must be kept (max_rejected_share)",
+                description=f"at most {params.max_rejected_share:.0%} of the export's "
+                f"{rows_in} rows may be rejected, so at least {need} must be kept "
+                "(max_rejected_share)",
             )
         )
     return suite
