@@ -198,3 +198,19 @@ def test_deck_in_a_real_browser(wave_run):
     assert not errors, errors
     outside = [u for u in requests if not u.startswith(("file:", "data:", "blob:"))]
     assert not outside, f"requests to other hosts: {outside}"
+
+
+def test_failed_gate_stops_before_the_report(project):
+    params = project / "params" / "2026-H2.yaml"
+    params.write_text(params.read_text().replace("min_responses: 30", "min_responses: 100000"))
+    proc = nps_wave("run", "params/2026-H2.yaml", cwd=project)
+    assert proc.returncode == 1
+    err = proc.stderr
+    assert "Traceback" not in err
+    assert "WaveValidationError: wave 2026-H2 stopped by the data-quality gate" in err
+    assert "  - a report needs at least 100000 responses (min_responses): found " in err
+    docs = project / "reports" / "2026-H2" / "data-quality" / "index.html"
+    assert f"Great Expectations Data Docs: {docs}" in err and docs.is_file()
+    assert "wave_report.ipynb" not in proc.stdout, "the report never ran"
+    assert not (project / "data" / "processed" / "2026-H2" / "responses.parquet").exists()
+    assert not (project / "reports" / "2026-H2" / "deck.html").exists()

@@ -392,6 +392,17 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "status": ("status", "responsetype", "distributionstatus"),
     "finished": ("finished", "complete", "completed", "iscomplete"),
 }
+_SCORE_NAMES = {
+    "score",
+    "npsscore",
+    "nps",
+    "rating",
+    "npsrating",
+    "likelihoodtorecommend",
+    "recommendationscore",
+    "recommend",
+    "ltr",
+}
 _RECOMMEND = re.compile(r"recommend|\bnps\b|net promoter|likel\w* .*(refer|suggest)", re.I)
 _GROUP = re.compile(r"(_nps_group|nps group|\bgroup\b|category)$", re.I)
 _OPEN = re.compile(
@@ -399,16 +410,18 @@ _OPEN = re.compile(
 )
 
 
-def _score_share(values: pd.Series) -> float:
-    """Share of non-blank values that read as a 0-10 NPS answer."""
+def _score_share(values: pd.Series, strict: bool = True) -> float:
+    """Share of non-blank values that read as a 0-10 NPS answer (``strict``), or as a
+    number at all (not strict: a score column may hold some out-of-range typos)."""
     text = values.astype(str).str.strip()
     text = text[text != ""]
     if text.empty:
         return 0.0
     from nps_helpers.clean import parse_scores
 
-    scores, problem = parse_scores(text)
-    return float(problem.isna().mean())
+    _, problem = parse_scores(text)
+    ok = problem.isna() if strict else problem.isna() | (problem == "score_out_of_range")
+    return float(ok.mean())
 
 
 def _is_text(values: pd.Series) -> bool:
@@ -458,10 +471,13 @@ def detect_columns(
             c
             for c in columns
             if not _GROUP.search(c)
-            and (_RECOMMEND.search(c) or _RECOMMEND.search(raw.questions.get(c, "")))
+            and (
+                _RECOMMEND.search(c)
+                or _RECOMMEND.search(raw.questions.get(c, ""))
+                or _key(c) in _SCORE_NAMES
+            )
         ]
-        scored = [(c, _score_share(head[c])) for c in by_text]
-        good = [c for c, share in scored if share >= 0.8]
+        good = [c for c in by_text if _score_share(head[c], strict=False) >= 0.5]
         if good:
             picked["score"] = good[0]
             why["score"] = "its question asks how likely the respondent is to recommend"
