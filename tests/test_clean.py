@@ -172,3 +172,79 @@ def test_missing_mapped_column(small_project, small_params):
         clean.clean_responses(
             raw, ingest.read_accounts(small_params.path(small_params.inputs.accounts)), small_params
         )
+
+
+def test_map_labels_for_tiers():
+    from nps_helpers.clean import map_labels
+
+    tiers = ("small", "key", "premium")
+    got, unmapped = map_labels(
+        pd.Series(["Key Account", "small"]),
+        {"Key Account": "key"},
+        tiers,
+        "crm.csv",
+        "tier",
+        "tier",
+        param="tier_map",
+    )
+    assert got.tolist() == ["key", "small"] and unmapped == []
+    with pytest.raises(
+        MappingError,
+        match=r"crm.csv: column tier has tier labels .*'Gold' "
+        r"\(1 rows\).*tier_map",
+    ):
+        map_labels(pd.Series(["Gold"]), {}, tiers, "crm.csv", "tier", "tier", param="tier_map")
+    lenient, unmapped = map_labels(
+        pd.Series(["CFO"]), {}, ("user", "other"), "f", "role", "role", strict=False
+    )
+    assert lenient.tolist() == ["other"] and unmapped == ["CFO"]
+
+
+def test_parse_timestamps():
+    from nps_helpers.clean import parse_timestamps
+
+    got = parse_timestamps(
+        pd.Series(["2026-10-01 10:00:00", "10/03/2026 02:11:33 PM", "", "x"]), "Europe/Berlin"
+    )
+    assert got.iloc[0] == pd.Timestamp("2026-10-01 08:00", tz="UTC")
+    assert got.iloc[1] == pd.Timestamp("2026-10-03 12:11:33", tz="UTC")
+    assert got.iloc[2:].isna().all()
+    utc = parse_timestamps(pd.Series(["2026-10-01T10:00:00+02:00", "2026-10-01T10:00:00Z"]))
+    assert utc.tolist() == [
+        pd.Timestamp("2026-10-01 08:00", tz="UTC"),
+        pd.Timestamp("2026-10-01 10:00", tz="UTC"),
+    ]
+
+
+def test_unmapped_tier_in_account_master_stops(small_project, small_params):
+    accounts = ingest.read_accounts(small_params.path(small_params.inputs.accounts))
+    accounts.loc[0, "tier"] = "Platinum"
+    raw = ingest.read_export(small_params.path(small_params.inputs.export))
+    with pytest.raises(MappingError, match="'Platinum'"):
+        clean.clean_responses(raw, accounts, small_params)
+
+
+def test_outside_field_window_rejected(small_project, small_params):
+    raw = ingest.read_export(small_params.path(small_params.inputs.export))
+    accounts = ingest.read_accounts(small_params.path(small_params.inputs.accounts))
+    i = raw.data.index[raw.data["Status"] == "IP Address"][0]
+    raw.data.loc[i, "EndDate"] = "2025-01-01 10:00:00"
+    result = clean.clean_responses(raw, accounts, small_params)
+    row = result.rejected[result.rejected["input_row"] == raw.data.loc[i, "input_row"]]
+    assert row["reason"].tolist() == ["outside_field_window"]
+
+
+def test_role_from_invitations_when_export_has_none(small_project, small_params):
+    from nps_helpers.clean import CleanOptions
+
+    raw = ingest.read_export(small_params.path(small_params.inputs.export))
+    raw.data = raw.data.drop(columns=["role"])
+    accounts = ingest.read_accounts(small_params.path(small_params.inputs.accounts))
+    invitations = ingest.read_invitations(small_params.path(small_params.inputs.invitations))
+    opts = CleanOptions.from_params(small_params)
+    opts = CleanOptions(
+        **{**opts.__dict__, "columns": {k: v for k, v in opts.columns.items() if k != "role"}}
+    )
+    result = clean.clean_responses(raw, accounts, opts, invitations)
+    assert result.quality["columns_found_by"]["role"] == "from the invitation list, by contact id"
+    assert set(result.responses["role"]) == {"decision_maker", "influencer", "user"}

@@ -54,3 +54,64 @@ def test_invitations(tmp_path, small_project):
     path.write_text("contact_id,account_id,bounced\nC1,A1,maybe\n", encoding="utf-8")
     with pytest.raises(ExportFormatError, match="bounced is not true/false on lines 2"):
         read_invitations(path)
+
+
+def test_sniff_encoding():
+    from nps_helpers.ingest import sniff_encoding
+
+    assert sniff_encoding("a,b\n".encode("utf-8-sig")) == "utf-8-sig"
+    assert sniff_encoding("a\tb\n".encode("utf-16")) == "utf-16"
+    assert sniff_encoding("a\tb\nc\td\n".encode("utf-16-le")) == "utf-16-le"
+    assert sniff_encoding("a\tb\nc\td\n".encode("utf-16-be")) == "utf-16-be"
+    assert sniff_encoding("Müller,1\n".encode()) == "utf-8"
+    assert sniff_encoding("Müller,1\n".encode("cp1252")) == "cp1252"
+    assert sniff_encoding(b"\x81\x8d\x8f,1\n") == "latin-1"
+
+
+def test_sniff_delimiter():
+    from nps_helpers.ingest import sniff_delimiter
+
+    assert sniff_delimiter("a,b,c\n1,2,3\n") == ","
+    assert sniff_delimiter("a;b;c\n1,5;2;3\n") == ";", "decimal commas do not fool it"
+    assert sniff_delimiter("a\tb\n1\t2\n") == "\t"
+    assert sniff_delimiter('"x, y";b\n"1, 2";3\n') == ";", "quoted delimiters are ignored"
+    assert sniff_delimiter("just some words\nand more\n") is None
+
+
+def test_detect_format():
+    import pandas as pd
+
+    from nps_helpers.ingest import detect_format
+
+    grid = pd.DataFrame([["Respondent ID", "Collector ID", "Q"], ["", "", "Response"]])
+    assert detect_format(grid) == "surveymonkey"
+    assert detect_format(pd.DataFrame([["a", "b"], ["1", "2"]])) == "generic"
+    grid = pd.DataFrame([["ResponseId", "Q1"], ["Response ID", "How?"], ['{"ImportId":"x"}', "{}"]])
+    assert detect_format(grid) == "qualtrics"
+
+
+def test_detect_columns_params_win_and_reasons(small_project):
+    from nps_helpers.ingest import detect_columns, read_export
+
+    raw = read_export(small_project / "data" / "raw" / "2026-H1" / "survey_export.csv")
+    picked, why = detect_columns(raw)
+    assert picked["score"] == "Q1" and picked["comment"] == "Q2"
+    assert picked["contact_id"] == "ExternalReference" and picked["responded_at"] == "EndDate"
+    assert "recommend" in why["score"]
+    picked, why = detect_columns(raw, {"comment": "job_function"})
+    assert picked["comment"] == "job_function" and why["comment"] == "named in params"
+    with pytest.raises(ExportFormatError, match="'Nope' \\(for score\\)"):
+        detect_columns(raw, {"score": "Nope"})
+
+
+def test_read_export_forced_options(small_project):
+    from nps_helpers.ingest import read_export
+
+    path = small_project / "data" / "raw" / "2026-H1" / "survey_export.csv"
+    generic = read_export(path, format="generic")
+    assert generic.format == "generic" and generic.header_rows == 1
+    assert len(generic.data) == len(read_export(path).data) + 2, "header rows read as data"
+    with pytest.raises(ExportFormatError, match="unknown format"):
+        read_export(path, format="excel")
+    with pytest.raises(ExportFormatError, match="not a Qualtrics"):
+        read_qualtrics(small_project / "data" / "raw" / "2026-H1" / "accounts.csv")
