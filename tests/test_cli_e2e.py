@@ -3,6 +3,7 @@ Great Expectations and nbconvert, as an analyst runs it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -91,6 +92,42 @@ def test_deck_holds_the_processed_figures(wave_run):
                 assert f'{cells}<td class="num">{fmt_nps(row.nps)}</td>' in html
 
 
+def test_deck_holds_accounts_revenue_coverage_and_trend(wave_run):
+    from nps_helpers.accounts import account_rollup, revenue_at_risk, revenue_weighted_nps
+    from nps_helpers.report import fmt_money
+
+    root, _ = wave_run
+    html = (root / "reports" / "2026-H2" / "deck.html").read_text(encoding="utf-8")
+    responses = pd.read_parquet(root / "data" / "processed" / "2026-H2" / "responses.parquet")
+    weighted = revenue_weighted_nps(responses)
+    assert (
+        f'Revenue-weighted NPS</div><div class="kpi-value">{fmt_nps(weighted["nps"])}</div>'
+    ) in html
+    risk = revenue_at_risk(account_rollup(responses), dt.date(2026, 10, 31))
+    assert f'Revenue at risk</div><div class="kpi-value">{fmt_money(risk["at_risk_arr"])}<' in html
+    for heading in (
+        "NPS over waves",
+        "Key accounts: decision-makers and users",
+        "Response rate and coverage",
+        "Tier and role together",
+    ):
+        assert heading in html
+    assert "<td>2026-H1</td>" in html and "<td>2026-H2</td>" in html, "the trend table"
+    assert "Change since 2026-H1" in html
+
+
+def test_history_holds_each_wave_once(wave_run):
+    from nps_helpers.history import read_history, wave_order
+
+    root, _ = wave_run
+    hist = root / "data" / "processed" / "history"
+    assert wave_order(hist) == ["2026-H1", "2026-H2"]
+    frame = read_history(hist)
+    for wave in ("2026-H1", "2026-H2"):
+        kept = pd.read_parquet(root / "data" / "processed" / wave / "responses.parquet")
+        assert (frame["wave_id"] == wave).sum() == len(kept)
+
+
 def test_deck_has_no_code_and_no_tracebacks(wave_run):
     root, _ = wave_run
     html = (root / "reports" / "2026-H2" / "deck.html").read_text(encoding="utf-8")
@@ -105,7 +142,8 @@ def test_deck_has_no_code_and_no_tracebacks(wave_run):
         'data-mime-type="application/vnd.jupyter.stderr"',
     ):
         assert banned not in body, banned
-    assert body.count('class="plotly-graph-div"') == 2
+    # trend, tier, role, industry, region, product, response rate by tier and by role
+    assert body.count('class="plotly-graph-div"') == 8
     assert len(re.findall(r"plotly\.js v\d", html)) == 1
     assert len(html.encode()) < 6 * 1024 * 1024
 
@@ -183,13 +221,14 @@ def test_deck_in_a_real_browser(wave_run):
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(deck.as_uri(), wait_until="load")
             page.wait_for_function(
-                "document.querySelectorAll('.plotly-graph-div .main-svg').length >= 2",
+                "document.querySelectorAll('.plotly-graph-div .main-svg').length >= 8",
                 timeout=15_000,
             )
             charts = page.locator(".plotly-graph-div")
-            assert charts.count() == 2
+            assert charts.count() == 8
             for i in range(charts.count()):
-                assert charts.nth(i).locator("g.point").count() >= 2, "bars are drawn"
+                drawn = charts.nth(i).locator("g.point, path.js-line")
+                assert drawn.count() >= 1, f"chart {i} has bars or a line"
             assert page.locator(".kpi-value").first.inner_text().strip() != ""
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOTS / "deck-2026-H2.png"), full_page=True)

@@ -154,3 +154,74 @@ def show(fig: go.Figure) -> None:
         "text/html": figure_html(fig),
     }
     display(bundle, raw=True)
+
+
+def trend_chart(trend: pd.DataFrame, by: str | None = None, title: str = "NPS over waves"):
+    """NPS per wave with its 95% interval; one line per segment when ``by`` is given."""
+    fig = go.Figure()
+    groups = [(None, trend)] if by is None else list(trend.groupby(by, observed=True, sort=False))
+    for name, part in groups:
+        part = part[~part["suppressed"]]
+        fig.add_scatter(
+            x=part["wave_id"].astype(str),
+            y=part["nps"].round(1),
+            mode="lines+markers+text",
+            name=_label(name) if name is not None else "NPS",
+            text=[f"{v:+.0f}" for v in part["nps"]],
+            textposition="top center",
+            error_y=dict(
+                type="data",
+                symmetric=False,
+                array=(part["ci_high"] - part["nps"]).round(1),
+                arrayminus=(part["nps"] - part["ci_low"]).round(1),
+                thickness=1.2,
+                width=5,
+            ),
+            customdata=part[["n"]].to_numpy(),
+            hovertemplate="%{x}: NPS %{y:+.0f}, n = %{customdata[0]}<extra></extra>",
+        )
+    fig.update_layout(
+        template=HOUSE,
+        title=title,
+        height=380,
+        showlegend=by is not None,
+        yaxis=dict(title="NPS", range=[-100, 100]),
+        xaxis=dict(type="category"),
+    )
+    return fig
+
+
+def rate_bar(
+    table: pd.DataFrame, by: str, target: float | None = None, title: str | None = None
+) -> go.Figure:
+    """Response rate per segment, with the target as a dashed line."""
+    labels = [_label(v) for v in table[by]]
+    colors = ["#E69F00" if flag else ACCENT for flag in table["below_target"]]
+    fig = go.Figure(
+        go.Bar(
+            x=labels,
+            y=table["rate"].round(1),
+            marker_color=colors,
+            text=[f"{v:.0f}%" for v in table["rate"]],
+            textposition="inside",
+            textfont=dict(color="white"),
+            customdata=table[["responded", "reached"]].to_numpy(),
+            hovertemplate="%{x}: %{y:.0f}% (%{customdata[0]} of %{customdata[1]})<extra></extra>",
+        )
+    )
+    if target is not None:
+        fig.add_hline(
+            y=target,
+            line_dash="dash",
+            line_color=INK,
+            annotation_text=f"target {target:.0f}%",
+            annotation_position="top left",
+        )
+    fig.update_layout(
+        template=HOUSE,
+        title=title or f"Response rate by {_label(by)}",
+        height=340,
+        showlegend=False,
+        yaxis=dict(range=[0, 100], ticksuffix="%"),
+    )
+    return fig

@@ -1,14 +1,18 @@
-"""Response rate: who was invited, who could be reached, who answered."""
+"""Response rate and coverage: who was invited, who could be reached, who answered,
+which accounts and how much revenue the answers speak for."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+
+from nps_helpers.params import CANONICAL_ROLES
 
 
 def response_rate(responses: pd.DataFrame, invitations: pd.DataFrame) -> dict[str, float]:
     """Invited, bounced, reached (invited and not bounced), responded, and the rate.
 
-    ``responded`` counts the invited contacts with a kept response (a respondent is a
+    ``responded`` counts the reached contacts with a kept response (a respondent is a
     contact id); the rate is responded / reached, in percent.
 
     Examples
@@ -17,10 +21,122 @@ def response_rate(responses: pd.DataFrame, invitations: pd.DataFrame) -> dict[st
     >>> response_rate(pd.DataFrame({"respondent_id": ["a"]}), inv)["rate"]
     50.0
     """
-    invited = int(invitations["contact_id"].nunique())
-    bounced = int(invitations.loc[invitations["bounced"], "contact_id"].nunique())
-    reached_ids = invitations.loc[~invitations["bounced"], "contact_id"]
-    reached = int(reached_ids.nunique())
-    responded = int(reached_ids[reached_ids.isin(responses["respondent_id"])].nunique())
-    rate = responded / reached * 100 if reached else float("nan")
-    return dict(invited=invited, bounced=bounced, reached=reached, responded=responded, rate=rate)
+    table = response_rate_by(responses, invitations, by=None)
+    return {
+        k: (float(v) if k == "rate" else int(v))
+        for k, v in table.iloc[0][["invited", "bounced", "reached", "responded", "rate"]].items()
+    }
+
+
+def invitation_segments(
+    invitations: pd.DataFrame,
+    accounts: pd.DataFrame | None = None,
+    role_map: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """The invitation list with the account attributes and canonical roles added, so
+    that it can be cut by the same segments as the responses."""
+    inv = invitations.copy()
+    if accounts is not None:
+        attrs = accounts.drop(
+            columns=[c for c in accounts.columns if c in inv.columns and c != "account_id"]
+        )
+        inv = inv.merge(attrs, on="account_id", how="left")
+    if "role" in inv.columns:
+        known = {**{r: r for r in CANONICAL_ROLES}, **(role_map or {})}
+        inv["role"] = inv["role"].astype(str).str.strip().map(known).fillna("other")
+    return inv
+
+
+def response_rate_by(
+    responses: pd.DataFrame,
+    invitations: pd.DataFrame,
+    by: str | list[str] | None,
+    target: float | None = None,
+) -> pd.DataFrame:
+    """Response rate per segment of the invitation list.
+
+    Parameters
+    ----------
+    responses
+        Canonical responses (``respondent_id`` is the contact id).
+    invitations
+        Invitation list with ``contact_id``, ``bounced`` and the ``by`` columns (see
+        :func:`invitation_segments`).
+    by
+        Segment column(s); None for the whole wave.
+    target
+        Response-rate target in percent; segments under it get ``below_target``.
+
+    Returns
+    -------
+    DataFrame
+        The ``by`` columns, invited, bounced, reached, responded, rate (percent of
+        reached) and below_target.
+    """
+    keys = [] if by is None else ([by] if isinstance(by, str) else list(by))
+    inv = invitations.drop_duplicates("contact_id")
+    answered = inv["contact_id"].isin(set(responses["respondent_id"]))
+    frame = pd.DataFrame(
+        {
+            "invited": 1,
+            "bounced": inv["bounced"].astype(int),
+            "reached": (~inv["bounced"]).astype(int),
+            "responded": (answered & ~inv["bounced"]).astype(int),
+        },
+        index=inv.index,
+    )
+    if keys:
+        frame = pd.concat([inv[keys], frame], axis=1)
+        out = frame.groupby(keys, observed=True, dropna=False).sum().reset_index()
+    else:
+        out = frame.sum().to_frame().T
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["rate"] = out["responded"] / out["reached"].replace(0, np.nan) * 100
+    out["below_target"] = (out["rate"] < target) if target is not None else False
+    return out
+
+
+def account_coverage(
+    responses: pd.DataFrame,
+    accounts: pd.DataFrame,
+    invitations: pd.DataFrame | None = None,
+    key_tiers: list[str] | None = None,
+) -> dict[str, float]:
+    """Which accounts and how much revenue the answers speak for.
+
+    The base is the accounts that were invited (all of the account master when there
+    is no invitation list).
+
+    Returns
+    -------
+    dict
+        accounts, accounts_responded, account_coverage (percent), key_accounts,
+        key_accounts_with_dm (a decision-maker answered), key_dm_coverage (percent),
+        arr_total, arr_covered, revenue_coverage (percent).
+    """
+    key_tiers = key_tiers or ["key", "premium"]
+    base = accounts
+    if invitations is not None:
+        base = accounts[accounts["account_id"].isin(set(invitations["account_id"]))]
+    responded = set(responses["account_id"])
+    with_dm = set(responses.loc[responses["role"].astype(str) == "decision_maker", "account_id"])
+    is_key = base["tier"].astype(str).isin(key_tiers)
+    answered = base["account_id"].isin(responded)
+    key_dm = base["account_id"].isin(with_dm) & is_key
+
+    def pct(a: float, b: float) -> float:
+        return a / b * 100 if b else float("nan")
+
+    arr_total = float(base["arr"].sum())
+    arr_covered = float(base.loc[answered, "arr"].sum())
+    return {
+        "accounts": int(len(base)),
+        "accounts_responded": int(answered.sum()),
+        "account_coverage": pct(answered.sum(), len(base)),
+        "key_accounts": int(is_key.sum()),
+        "key_accounts_with_dm": int(key_dm.sum()),
+        "key_dm_coverage": pct(key_dm.sum(), is_key.sum()),
+        "arr_total": arr_total,
+        "arr_covered": arr_covered,
+        "revenue_coverage": pct(arr_covered, arr_total),
+    }

@@ -118,6 +118,32 @@ class WaveParams(_Strict):
         default=30, ge=1, description="The gate fails with fewer kept responses than this."
     )
     segments: list[str] = Field(default_factory=lambda: ["tier", "role"])
+    segment_pairs: list[tuple[str, str]] = Field(
+        default_factory=lambda: [("tier", "role")],
+        description="Pairs of segment columns for cross tables, e.g. [tier, role].",
+    )
+    confidence: float = Field(default=0.95, gt=0.5, lt=1, description="Of every interval.")
+    key_tiers: list[str] = Field(
+        default_factory=lambda: ["key", "premium"],
+        description="Tiers whose accounts need a decision-maker's voice (coverage, key-account "
+        "table).",
+    )
+    account_risk_rule: Literal[
+        "any_decision_maker_detractor", "decision_maker_nps_below", "account_nps_below"
+    ] = Field(
+        default="any_decision_maker_detractor",
+        description="When an account is at risk: any decision-maker detractor; the NPS of its "
+        "decision-makers below account_risk_threshold; or the NPS of all its people below it.",
+    )
+    account_risk_threshold: float = Field(default=0, ge=-100, le=100)
+    renewal_horizon_days: int = Field(
+        default=182,
+        ge=1,
+        description="Renewals within this many days of field_end are listed first (two quarters).",
+    )
+    response_rate_target: float = Field(
+        default=40, ge=0, le=100, description="Segments answering less (in %) are flagged."
+    )
     min_n: int = Field(default=5, ge=1)
     respondent_salt: str = Field(
         default="nps-workbook",
@@ -142,7 +168,9 @@ class WaveParams(_Strict):
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> WaveParams:
-        unknown_tiers = sorted(set(self.tier_map.values()) - set(self.tiers))
+        unknown_tiers = sorted(
+            (set(self.tier_map.values()) | set(self.key_tiers)) - set(self.tiers)
+        )
         if unknown_tiers:
             raise ValueError(
                 f"tier_map maps to {unknown_tiers}, which are not in tiers {self.tiers}"
@@ -152,7 +180,8 @@ class WaveParams(_Strict):
                 f"field_end ({self.field_end}) is before field_start ({self.field_start})"
             )
         allowed = {"role", *ACCOUNT_COLUMNS, *self.columns.extra}
-        unknown = [s for s in self.segments if s not in allowed]
+        paired = [c for pair in self.segment_pairs for c in pair]
+        unknown = [s for s in [*self.segments, *paired] if s not in allowed]
         if unknown:
             raise ValueError(
                 f"segments {unknown} are neither account attributes ({', '.join(ACCOUNT_COLUMNS)}),"

@@ -1,4 +1,4 @@
-"""Blocks of the wave report: what each slide of the deck says, as escaped HTML."""
+"""Blocks of the wave report: what each section of the deck says, as escaped HTML."""
 
 from __future__ import annotations
 
@@ -6,16 +6,54 @@ from typing import Any
 
 import pandas as pd
 
-from nps_helpers.tables import fmt_int, fmt_nps, fmt_pct, kpi_cards, nps_table, styled_table
+from nps_helpers.accounts import DIVERGENCE
+from nps_helpers.tables import fmt_int, fmt_nps, fmt_pct, kpi_cards, styled_table
+
+STATUS_WORDS = {
+    "at_risk": "at risk",
+    "stable": "stable",
+    "advocate": "advocate",
+    "no_decision_maker": "no decision-maker answered",
+}
+
+
+def fmt_money(value: float | None) -> str:
+    """Revenue in compact form: 1.2M, 350k, 900."""
+    if value is None or pd.isna(value):
+        return "–"
+    v = float(value)
+    if abs(v) >= 1e6:
+        return f"{v / 1e6:.1f}M"
+    if abs(v) >= 1e3:
+        return f"{v / 1e3:.0f}k"
+    return f"{v:.0f}"
+
+
+def change_words(change: float, p_value: float, significant: bool, since: str | None = None) -> str:
+    """'up 8 points since 2026-H1, significant (p = 0.01)' or '... not significant'."""
+    if change is None or pd.isna(change):
+        return "no comparison"
+    points = int(round(abs(change)))
+    direction = "up" if change > 0.5 else "down" if change < -0.5 else "unchanged,"
+    head = f"{direction} {points} point{'s' if points != 1 else ''}" if points else "unchanged"
+    when = f" since {since}" if since else ""
+    verdict = (
+        f"significant (p = {p_value:.3f})"
+        if significant
+        else f"not significant (p = {p_value:.2f})"
+    )
+    return f"{head}{when}, {verdict}"
 
 
 def headline(
     summary: dict[str, float],
     rate: dict[str, float] | None = None,
-    previous: dict[str, float] | None = None,
+    comparison: dict[str, Any] | None = None,
     previous_wave: str | None = None,
+    weighted: dict[str, float] | None = None,
 ) -> str:
-    """KPI cards: NPS with its interval and n, response rate, mix, change since last wave."""
+    """KPI cards: NPS with interval and n, change with its significance, revenue-weighted
+    NPS, response rate."""
     cards = {
         "NPS": (
             fmt_nps(summary["nps"]),
@@ -23,11 +61,18 @@ def headline(
             f" · n = {fmt_int(summary['n'])}",
         ),
     }
-    if previous is not None and previous.get("n"):
-        change = summary["nps"] - previous["nps"]
+    if comparison is not None and not pd.isna(comparison.get("change")):
         cards[f"Change since {previous_wave}"] = (
-            fmt_nps(change),
-            f"{previous_wave}: NPS {fmt_nps(previous['nps'])}, n = {fmt_int(previous['n'])}",
+            fmt_nps(comparison["change"]),
+            change_words(comparison["change"], comparison["p_value"], comparison["significant"])
+            + f"; {previous_wave}: NPS {fmt_nps(comparison['nps_a'])}, n = "
+            f"{fmt_int(comparison['n_a'])}",
+        )
+    if weighted is not None:
+        cards["Revenue-weighted NPS"] = (
+            fmt_nps(weighted["nps"]),
+            f"each account counts by its annual revenue; 95% interval "
+            f"{fmt_nps(weighted['ci_low'])} to {fmt_nps(weighted['ci_high'])}",
         )
     if rate is not None:
         cards["Response rate"] = (
@@ -43,14 +88,193 @@ def headline(
     return kpi_cards(cards)
 
 
-def segment_table(table: pd.DataFrame, by: str, min_n: int) -> str:
-    """The NPS table of one segment column, with its suppression rule as caption."""
-    shown = nps_table(table, by)
-    return styled_table(
-        shown,
-        caption=f"Segments with fewer than {min_n} responses are not reported.",
-        numeric=["n", "NPS", "Promoters", "Passives", "Detractors"],
+def _change_cell(row: Any) -> str:
+    if pd.isna(getattr(row, "change", float("nan"))):
+        return "–"
+    mark = " ▲" if row.change > 0 else " ▼" if row.change < 0 else ""
+    return f"{fmt_nps(row.change)}{mark if row.significant else ''} " + (
+        "(significant)" if row.significant else "(n.s.)"
     )
+
+
+def segment_table(
+    table: pd.DataFrame, by: str | list[str], min_n: int, previous_wave: str | None = None
+) -> str:
+    """A segment table for the deck: n, NPS, interval, change, mix; suppression as caption."""
+    keys = [by] if isinstance(by, str) else list(by)
+    out = pd.DataFrame(
+        {k.replace("_", " ").capitalize(): table[k].astype(str).str.replace("_", " ") for k in keys}
+    )
+    out["n"] = table["n"].map(fmt_int)
+    out["NPS"] = table["nps"].map(fmt_nps)
+    out["95% interval"] = [
+        "too few to report" if s else f"{fmt_nps(lo)} to {fmt_nps(hi)}"
+        for s, lo, hi in zip(table["suppressed"], table["ci_low"], table["ci_high"], strict=True)
+    ]
+    if "change" in table and previous_wave:
+        out[f"Change since {previous_wave}"] = [_change_cell(r) for r in table.itertuples()]
+    out["Promoters"] = table["pct_promoters"].map(fmt_pct)
+    out["Detractors"] = table["pct_detractors"].map(fmt_pct)
+    return styled_table(
+        out,
+        caption=f"Segments with fewer than {min_n} responses are not reported; "
+        "▲▼ marks a change that is statistically significant (95%).",
+        numeric=["n", "NPS", "Promoters", "Detractors"],
+    )
+
+
+def cross_table(table: pd.DataFrame, rows: str, columns: str, min_n: int) -> str:
+    """A pivot of NPS (with n) for a pair of segments; small cells show only their n."""
+    cell = [
+        f"{fmt_nps(nps)} (n = {n})" if not s else f"– (n = {n})"
+        for nps, n, s in zip(table["nps"], table["n"], table["suppressed"], strict=True)
+    ]
+    frame = table[[rows, columns]].astype(str).assign(cell=cell)
+    pivot = frame.pivot(index=rows, columns=columns, values="cell").fillna("no responses")
+    order_r = [str(v) for v in pd.unique(table[rows])]
+    order_c = [str(v) for v in pd.unique(table[columns])]
+    pivot = pivot.reindex(index=order_r, columns=order_c)
+    pivot.columns = [c.replace("_", " ") for c in pivot.columns]
+    pivot = pivot.reset_index().rename(columns={rows: rows.replace("_", " ").capitalize()})
+    return styled_table(
+        pivot,
+        caption=f"NPS by {rows.replace('_', ' ')} and "
+        f"{columns.replace('_', ' ')}; cells under {min_n} responses show only n",
+    )
+
+
+def _mix(p: int, pa: int, d: int, n: int) -> str:
+    return "–" if not n else f"{p}\u00a0P · {pa}\u00a0N · {d}\u00a0D"
+
+
+def key_accounts_table(rollup: pd.DataFrame, limit: int = 15) -> str:
+    """Key accounts: decision-makers beside users, divergence and status."""
+    top = rollup.head(limit)
+    frame = pd.DataFrame(
+        {
+            "Account": top["account_name"],
+            "Tier": top["tier"].astype(str),
+            "Annual revenue": top["arr"].map(fmt_money),
+            "Renewal": top["renewal_date"].astype(str),
+            "Decision-makers": [
+                _mix(*v)
+                for v in top[["dm_promoters", "dm_passives", "dm_detractors", "dm_n"]].to_numpy()
+            ],
+            "Users": [
+                _mix(*v)
+                for v in top[
+                    ["user_promoters", "user_passives", "user_detractors", "user_n"]
+                ].to_numpy()
+            ],
+            "Divergence": top["divergence"].map(DIVERGENCE).fillna(""),
+            "Status": top["status"].map(STATUS_WORDS),
+        }
+    )
+    return styled_table(
+        frame,
+        caption=f"The {len(top)} largest key accounts that answered; "
+        "P promoters, N passives, D detractors",
+        numeric=["Annual revenue"],
+    )
+
+
+def revenue_at_risk_cards(risk: dict[str, Any], horizon_days: int) -> str:
+    return kpi_cards(
+        {
+            "Revenue at risk": (
+                fmt_money(risk["at_risk_arr"]),
+                f"{fmt_pct(risk['share'])} of the revenue of accounts that answered",
+            ),
+            "Accounts at risk": (
+                fmt_int(risk["at_risk_accounts"]),
+                "a decision-maker or the account's people detract",
+            ),
+            f"Renewing within {horizon_days} days": (
+                fmt_money(risk["renewing_soon_arr"]),
+                "of the revenue at risk",
+            ),
+        }
+    )
+
+
+def revenue_at_risk_table(risk: dict[str, Any], limit: int = 12) -> str:
+    accounts = risk["accounts"].head(limit)
+    frame = pd.DataFrame(
+        {
+            "Account": accounts["account_name"],
+            "Tier": accounts["tier"].astype(str),
+            "Annual revenue": accounts["arr"].map(fmt_money),
+            "Renewal": accounts["renewal_date"].astype(str),
+            "Renews soon": accounts["renews_soon"].map({True: "yes", False: ""}),
+            "Owner": accounts["owner"].astype(str),
+            "Decision-makers": [
+                _mix(*v)
+                for v in accounts[
+                    ["dm_promoters", "dm_passives", "dm_detractors", "dm_n"]
+                ].to_numpy()
+            ],
+        }
+    )
+    return styled_table(
+        frame,
+        caption="Accounts at risk: renewals in the next two quarters first, then by revenue",
+        numeric=["Annual revenue"],
+    )
+
+
+def coverage_cards(rate: dict[str, float], coverage: dict[str, float]) -> str:
+    return kpi_cards(
+        {
+            "Response rate": (
+                fmt_pct(rate["rate"]),
+                f"{fmt_int(rate['responded'])} of {fmt_int(rate['reached'])} reached",
+            ),
+            "Accounts heard": (
+                fmt_pct(coverage["account_coverage"]),
+                f"{fmt_int(coverage['accounts_responded'])} of "
+                f"{fmt_int(coverage['accounts'])} invited accounts",
+            ),
+            "Key accounts with a decision-maker's voice": (
+                fmt_pct(coverage["key_dm_coverage"]),
+                f"{fmt_int(coverage['key_accounts_with_dm'])} of "
+                f"{fmt_int(coverage['key_accounts'])}",
+            ),
+            "Revenue covered": (
+                fmt_pct(coverage["revenue_coverage"]),
+                f"{fmt_money(coverage['arr_covered'])} of {fmt_money(coverage['arr_total'])}",
+            ),
+        }
+    )
+
+
+def rate_table(table: pd.DataFrame, by: str, target: float) -> str:
+    frame = pd.DataFrame(
+        {
+            by.replace("_", " ").capitalize(): table[by].astype(str).str.replace("_", " "),
+            "Invited": table["invited"].map(fmt_int),
+            "Bounced": table["bounced"].map(fmt_int),
+            "Responded": table["responded"].map(fmt_int),
+            "Rate": table["rate"].map(fmt_pct),
+            "": table["below_target"].map({True: f"below the {target:.0f}% target", False: ""}),
+        }
+    )
+    return styled_table(frame, numeric=["Invited", "Bounced", "Responded", "Rate"])
+
+
+def trend_table(trend: pd.DataFrame) -> str:
+    frame = pd.DataFrame(
+        {
+            "Wave": trend["wave_id"].astype(str),
+            "n": trend["n"].map(fmt_int),
+            "NPS": trend["nps"].map(fmt_nps),
+            "95% interval": [
+                f"{fmt_nps(lo)} to {fmt_nps(hi)}"
+                for lo, hi in zip(trend["ci_low"], trend["ci_high"], strict=True)
+            ],
+            "Change": [_change_cell(r) for r in trend.itertuples()],
+        }
+    )
+    return styled_table(frame, numeric=["n", "NPS"])
 
 
 def quality_table(quality: dict[str, Any]) -> str:
@@ -96,10 +320,7 @@ def columns_table(quality: dict[str, Any]) -> str:
         ("encoding", quality.get("encoding", ""), ""),
         ("delimiter", repr(quality.get("delimiter")), ""),
     ]
-    rows += [
-        (field, column, found_by.get(field, ""))
-        for field, column in quality.get("columns", {}).items()
-    ]
+    rows += [(f, c, found_by.get(f, "")) for f, c in quality.get("columns", {}).items()]
     rows += [("note", note, "") for note in quality.get("notes", [])]
     return styled_table(
         pd.DataFrame(rows, columns=["Field", "Export column", "Found by"]),

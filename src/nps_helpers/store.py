@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from nps_helpers.errors import NpsWorkbookError
-from nps_helpers.params import WaveParams
+from nps_helpers.params import CANONICAL_ROLES, WaveParams
 
 RESPONSES = "responses.parquet"
 REJECTED = "rejected.csv"
@@ -71,3 +72,59 @@ def has_wave(params: WaveParams, wave_id: str) -> bool:
 def read_quality(params: WaveParams) -> dict[str, Any]:
     path = params.processed_dir / QUALITY
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+@dataclass
+class WaveData:
+    """Everything the wave report reads, loaded once."""
+
+    responses: pd.DataFrame
+    quality: dict[str, Any]
+    history: pd.DataFrame
+    previous: pd.DataFrame | None
+    previous_wave: str | None
+    accounts: pd.DataFrame | None
+    invitations: pd.DataFrame | None
+
+
+def load_wave(params: WaveParams) -> WaveData:
+    """Read the processed wave, the history up to it, the previous wave, and the
+    account master and invitation list (with the segments of their accounts)."""
+    from nps_helpers import history
+    from nps_helpers.coverage import invitation_segments
+    from nps_helpers.ingest import read_accounts, read_invitations
+
+    responses = read_responses(params)
+    order = history.wave_order(params.history_dir)
+    past = (
+        history.read_history(params.history_dir, upto=params.wave_id)
+        if (params.wave_id in order)
+        else responses.assign(wave_id=params.wave_id)
+    )
+    earlier = [w for w in order[: order.index(params.wave_id)]] if params.wave_id in order else []
+    previous_wave = (
+        params.previous_wave
+        if params.previous_wave in earlier
+        else (earlier[-1] if earlier and params.previous_wave is None else None)
+    )
+    previous = (
+        past[past["wave_id"] == previous_wave].drop(columns="wave_id") if previous_wave else None
+    )
+    accounts = read_accounts(params.path(params.inputs.accounts))
+    invitations = None
+    if params.inputs.invitations:
+        invitations = invitation_segments(
+            read_invitations(params.path(params.inputs.invitations)), accounts, params.role_map
+        )
+        tiers = invitations["tier"].map(lambda t: params.tier_map.get(t, t))
+        invitations["tier"] = pd.Categorical(tiers, categories=params.tiers)
+        invitations["role"] = pd.Categorical(invitations["role"], categories=CANONICAL_ROLES)
+    return WaveData(
+        responses=responses,
+        quality=read_quality(params),
+        history=past,
+        previous=previous,
+        previous_wave=previous_wave,
+        accounts=accounts,
+        invitations=invitations,
+    )

@@ -1,0 +1,82 @@
+import datetime as dt
+import hashlib
+
+import pandas as pd
+import pytest
+
+from nps_helpers import history
+
+
+def wave(seed: int, n: int = 40) -> pd.DataFrame:
+    rng = pd.Series(range(n))
+    return pd.DataFrame(
+        {
+            "wave_id": f"w{seed}",
+            "response_id": [f"r{seed}-{i}" for i in range(n)],
+            "tier": pd.Categorical(["key", "small"] * (n // 2), categories=["small", "key"]),
+            "score": pd.array(((rng * (seed + 3)) % 11).tolist(), dtype="Int8"),
+        }
+    )
+
+
+def digest(folder):
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_write_read_and_order(tmp_path):
+    history.write_wave(wave(2), tmp_path, "2026-H2", dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    history.write_wave(wave(1), tmp_path, "2026-H1", dt.date(2026, 4, 1), dt.date(2026, 4, 30))
+    assert history.wave_order(tmp_path) == ["2026-H1", "2026-H2"], "by field dates"
+    frame = history.read_history(tmp_path)
+    assert list(frame["wave_id"].cat.categories) == ["2026-H1", "2026-H2"]
+    assert len(frame) == 80
+    only_first = history.read_history(tmp_path, upto="2026-H1")
+    assert set(only_first["wave_id"]) == {"2026-H1"}
+    with pytest.raises(KeyError):
+        history.read_history(tmp_path, upto="2027-Q1")
+    assert history.read_history(tmp_path / "none").empty
+
+
+def test_rerun_replaces_and_leaves_history_identical(tmp_path):
+    args = (dt.date(2026, 4, 1), dt.date(2026, 4, 30))
+    history.write_wave(wave(1), tmp_path, "2026-H1", *args)
+    history.write_wave(wave(2), tmp_path, "2026-H2", dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    before = digest(tmp_path)
+    history.write_wave(wave(1), tmp_path, "2026-H1", *args)
+    assert digest(tmp_path) == before, "a second run of a wave leaves the history identical"
+    history.write_wave(wave(5, n=10), tmp_path, "2026-H1", *args)
+    frame = history.read_history(tmp_path)
+    assert (frame["wave_id"] == "2026-H1").sum() == 10, "replaced, never duplicated"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_crash_while_writing_keeps_last_good_state(tmp_path, monkeypatch):
+    args = (dt.date(2026, 4, 1), dt.date(2026, 4, 30))
+    history.write_wave(wave(1), tmp_path, "2026-H1", *args)
+    before = digest(tmp_path)
+
+    def boom(*a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", boom)
+    with pytest.raises(OSError):
+        history.write_wave(wave(3), tmp_path, "2026-H1", *args)
+    assert digest(tmp_path) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_nps_trend_by_hand(tmp_path):
+    a = pd.DataFrame({"score": [10, 10, 3, 3] * 10, "tier": ["key"] * 40})
+    b = pd.DataFrame({"score": [10, 10, 10, 3] * 10, "tier": ["key"] * 40})
+    history.write_wave(a, tmp_path, "w1", dt.date(2026, 1, 1), dt.date(2026, 1, 31))
+    history.write_wave(b, tmp_path, "w2", dt.date(2026, 4, 1), dt.date(2026, 4, 30))
+    trend = history.nps_trend(history.read_history(tmp_path))
+    assert trend["nps"].tolist() == [0.0, 50.0]
+    assert pd.isna(trend.loc[0, "change"]) and trend.loc[1, "change"] == 50
+    assert trend.loc[1, "significant"]
+    by_tier = history.nps_trend(history.read_history(tmp_path), "tier", min_n=50)
+    assert by_tier["suppressed"].all() and by_tier["change"].isna().all()
