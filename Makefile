@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 KERNEL := $(VENV)/share/jupyter/kernels/nps-workbook/kernel.json
 PYTEST_ARGS ?=
 
-.PHONY: demo test setup lint clean-outputs
+.PHONY: demo test setup lint clean-outputs bench-analytics
 
 # The venv is rebuilt when pyproject.toml changes.
 $(BIN)/nps-wave: pyproject.toml
@@ -29,6 +29,9 @@ test: setup  ## run the whole test suite
 lint: setup
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+
+bench-analytics: setup  ## time every analytics table on 1,000,000 responses in 8 waves
+	$(BIN)/python benchmarks/analytics.py
 
 clean-outputs:  ## remove generated data, processed data and reports
 	rm -rf data/raw/2026-* data/raw/demo_manifest.json data/processed/* reports/*
