@@ -152,9 +152,12 @@ def test_rerun_gives_the_same_deck(wave_run):
     root, _ = wave_run
     deck = root / "reports" / "2026-H2" / "deck.html"
     before = deck.read_bytes()
+    hist = root / "data" / "processed" / "history"
+    stored = {p: p.read_bytes() for p in sorted(hist.rglob("*")) if p.is_file()}
     proc = nps_wave("run", "params/2026-H2.yaml", cwd=root)
     assert proc.returncode == 0, proc.stderr
     assert deck.read_bytes() == before
+    assert {p: p.read_bytes() for p in sorted(hist.rglob("*")) if p.is_file()} == stored
 
 
 def test_failed_notebook_is_one_clear_paragraph(project):

@@ -46,3 +46,78 @@ def test_response_rate():
     inv = pd.DataFrame({"contact_id": ["a", "b", "c", "d"], "bounced": [False, False, True, False]})
     got = response_rate(pd.DataFrame({"respondent_id": ["a", "c", "z"]}), inv)
     assert got == dict(invited=4, bounced=1, reached=3, responded=1, rate=pytest.approx(100 / 3))
+
+
+def test_response_rate_by_segment_and_target():
+    from nps_helpers.coverage import response_rate_by
+
+    inv = pd.DataFrame(
+        {
+            "contact_id": list("abcdef"),
+            "tier": ["key"] * 3 + ["small"] * 3,
+            "bounced": [False, False, True, False, False, False],
+        }
+    )
+    got = response_rate_by(
+        pd.DataFrame({"respondent_id": ["a", "b", "d"]}), inv, "tier", target=50
+    ).set_index("tier")
+    # key: 3 invited, 1 bounced, 2 reached, 2 answered -> 100%; small: 1 of 3 -> 33%
+    assert got.loc["key", ["invited", "bounced", "reached", "responded"]].tolist() == [3, 1, 2, 2]
+    assert got.loc["key", "rate"] == 100 and not got.loc["key", "below_target"]
+    assert got.loc["small", "rate"] == pytest.approx(100 / 3) and got.loc["small", "below_target"]
+
+
+def test_invitation_segments_maps_roles_and_joins_accounts():
+    from nps_helpers.coverage import invitation_segments
+
+    inv = pd.DataFrame(
+        {
+            "contact_id": ["a", "b"],
+            "account_id": ["A1", "A2"],
+            "role": ["End User", "CFO"],
+            "bounced": [False, False],
+        }
+    )
+    acc = pd.DataFrame({"account_id": ["A1", "A2"], "tier": ["key", "small"]})
+    got = invitation_segments(inv, acc, {"End User": "user"})
+    assert got["role"].tolist() == ["user", "other"] and got["tier"].tolist() == ["key", "small"]
+
+
+def test_account_coverage_by_hand():
+    from nps_helpers.coverage import account_coverage
+
+    acc = pd.DataFrame(
+        {
+            "account_id": ["A", "B", "C", "D"],
+            "tier": ["key", "key", "small", "premium"],
+            "arr": [100.0, 300.0, 50.0, 550.0],
+        }
+    )
+    inv = pd.DataFrame({"account_id": ["A", "B", "C"], "contact_id": ["a", "b", "c"]})
+    resp = pd.DataFrame({"account_id": ["A", "A", "C"], "role": ["decision_maker", "user", "user"]})
+    got = account_coverage(resp, acc, inv, ["key", "premium"])
+    # base: invited accounts A, B, C (D was not invited); answered A and C
+    assert got["accounts"] == 3 and got["accounts_responded"] == 2
+    assert got["account_coverage"] == pytest.approx(200 / 3)
+    assert (got["key_accounts"], got["key_accounts_with_dm"]) == (2, 1)
+    assert got["key_dm_coverage"] == 50
+    assert (got["arr_total"], got["arr_covered"]) == (450, 150)
+    assert got["revenue_coverage"] == pytest.approx(100 / 3)
+    everyone = account_coverage(resp, acc, None, ["key", "premium"])
+    assert everyone["accounts"] == 4
+
+
+def test_load_wave(project):
+    from nps_helpers import clean, history, ingest
+
+    for wave in ("2026-H1", "2026-H2"):
+        p = load_params(project / "params" / f"{wave}.yaml")
+        raw = ingest.read_export(p.path(p.inputs.export))
+        res = clean.clean_responses(raw, ingest.read_accounts(p.path(p.inputs.accounts)), p)
+        store.write_wave(p, res.responses, res.rejected, res.quality)
+        history.write_wave(res.responses, p.history_dir, wave, p.field_start, p.field_end)
+    data = store.load_wave(p)
+    assert data.previous_wave == "2026-H1"
+    assert len(data.previous) == len(store.read_responses(p, "2026-H1"))
+    assert list(data.history["wave_id"].cat.categories) == ["2026-H1", "2026-H2"]
+    assert list(data.invitations["tier"].cat.categories) == ["small", "key", "premium"]
