@@ -18,7 +18,7 @@ def make_project(root: Path, n_accounts: int = SMALL_ACCOUNTS, seed: int = 7) ->
     """A project root with demo raw data and the repository's demo params."""
     generate_demo(root, seed=seed, n_accounts=n_accounts)
     (root / "params").mkdir(exist_ok=True)
-    for f in (REPO / "params").glob("2026-*.yaml"):
+    for f in [*(REPO / "params").glob("2026-*.yaml"), REPO / "params" / "codebook.yaml"]:
         shutil.copy(f, root / "params" / f.name)
     return root
 

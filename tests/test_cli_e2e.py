@@ -20,6 +20,8 @@ from nps_helpers.tables import fmt_nps
 
 pytestmark = pytest.mark.e2e
 NPS_WAVE = str(Path(sys.executable).with_name("nps-wave"))
+#: trend, tier, role, industry, region, product, theme impact, response rate by tier and role
+DECK_CHARTS = 9
 
 
 def nps_wave(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -142,8 +144,7 @@ def test_deck_has_no_code_and_no_tracebacks(wave_run):
         'data-mime-type="application/vnd.jupyter.stderr"',
     ):
         assert banned not in body, banned
-    # trend, tier, role, industry, region, product, response rate by tier and by role
-    assert body.count('class="plotly-graph-div"') == 8
+    assert body.count('class="plotly-graph-div"') == DECK_CHARTS
     assert len(re.findall(r"plotly\.js v\d", html)) == 1
     assert len(html.encode()) < 6 * 1024 * 1024
 
@@ -224,11 +225,11 @@ def test_deck_in_a_real_browser(wave_run):
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(deck.as_uri(), wait_until="load")
             page.wait_for_function(
-                "document.querySelectorAll('.plotly-graph-div .main-svg').length >= 8",
+                f"document.querySelectorAll('.plotly-graph-div .main-svg').length >= {DECK_CHARTS}",
                 timeout=15_000,
             )
             charts = page.locator(".plotly-graph-div")
-            assert charts.count() == 8
+            assert charts.count() == DECK_CHARTS
             for i in range(charts.count()):
                 drawn = charts.nth(i).locator("g.point, path.js-line")
                 assert drawn.count() >= 1, f"chart {i} has bars or a line"

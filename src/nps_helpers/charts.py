@@ -225,3 +225,36 @@ def rate_bar(
         yaxis=dict(range=[0, 100], ticksuffix="%"),
     )
     return fig
+
+
+def theme_impact(table: pd.DataFrame, top: int = 8, title: str = "What moves the NPS"):
+    """Per theme: NPS points to gain if its detractors became passives, and points at
+    stake in its promoters' praise."""
+    shown = table.assign(_size=table["gain_if_fixed"] + table["loss_without_praise"])
+    shown = shown.sort_values("_size", ascending=False).head(top).iloc[::-1]
+    labels = [_label(t) for t in shown["theme"]]
+    fig = go.Figure()
+    fig.add_bar(
+        y=labels,
+        x=shown["gain_if_fixed"].round(1),
+        orientation="h",
+        name="to gain: its detractors made passives",
+        marker_color=COLORS["detractor"],
+        hovertemplate="%{y}: +%{x:.1f} NPS points if fixed<extra></extra>",
+    )
+    fig.add_bar(
+        y=labels,
+        x=shown["loss_without_praise"].round(1),
+        orientation="h",
+        name="at stake: its promoters' praise",
+        marker_color=COLORS["promoter"],
+        hovertemplate="%{y}: %{x:.1f} NPS points carried by praise<extra></extra>",
+    )
+    fig.update_layout(
+        template=HOUSE,
+        title=title,
+        barmode="group",
+        height=140 + 42 * len(shown),
+        xaxis=dict(title="NPS points", rangemode="tozero"),
+    )
+    return fig

@@ -117,6 +117,11 @@ class WaveParams(_Strict):
     min_responses: int = Field(
         default=30, ge=1, description="The gate fails with fewer kept responses than this."
     )
+    codebook: Path | None = Field(
+        default=None,
+        description="The theme codebook shared by waves; default: the workbook's own "
+        "params/codebook.yaml.",
+    )
     segments: list[str] = Field(default_factory=lambda: ["tier", "role"])
     segment_pairs: list[tuple[str, str]] = Field(
         default_factory=lambda: [("tier", "role")],
@@ -205,6 +210,15 @@ class WaveParams(_Strict):
     @property
     def reports_dir(self) -> Path:
         return self.path(self.outputs.reports_dir) / self.wave_id
+
+    @property
+    def codebook_path(self) -> Path:
+        """The codebook to use: the one named here, else the workbook's default."""
+        if self.codebook is None:
+            from nps_helpers.themes import DEFAULT_CODEBOOK
+
+            return DEFAULT_CODEBOOK
+        return self.path(self.codebook)
 
     @property
     def window(self) -> tuple[dt.date, dt.date]:

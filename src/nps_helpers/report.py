@@ -326,3 +326,85 @@ def columns_table(quality: dict[str, Any]) -> str:
         pd.DataFrame(rows, columns=["Field", "Export column", "Found by"]),
         caption="How the export was read",
     )
+
+
+def theme_table(table: pd.DataFrame, previous_wave: str | None = None, top: int = 15) -> str:
+    """The theme table for the deck: what is said, by whom, and what it is worth."""
+    t = table[table["mentions"] > 0].head(top)
+    frame = pd.DataFrame(
+        {
+            "Theme": t["theme"].str.replace("_", " "),
+            "Kind": t["kind"],
+            "Mentions": t["mentions"].map(fmt_int),
+            "Share of comments": t["share_of_comments"].map(fmt_pct),
+            "Among promoters": t["share_promoters"].map(fmt_pct),
+            "Among detractors": t["share_detractors"].map(fmt_pct),
+            "Avg score": t["mean_score"].map(lambda v: "–" if pd.isna(v) else f"{v:.1f}"),
+            "Praise · complaints": [
+                f"{p} · {c}" for p, c in zip(t["praise"], t["complaints"], strict=True)
+            ],
+            "NPS gain if fixed": t["gain_if_fixed"].map(lambda v: f"+{v:.1f}"),
+            "NPS in praise": t["loss_without_praise"].map(lambda v: f"{v:.1f}"),
+        }
+    )
+    if previous_wave and t["share_change"].notna().any():
+        frame[f"Share change since {previous_wave}"] = t["share_change"].map(
+            lambda v: "–" if pd.isna(v) else f"{v:+.0f} pts"
+        )
+    return styled_table(
+        frame,
+        caption="Share of comments = comments mentioning the theme ÷ comments; "
+        "NPS gain if fixed = detractors complaining about it ÷ all responses × 100; "
+        "NPS in praise = promoters praising it ÷ all responses × 100",
+        numeric=[
+            "Mentions",
+            "Share of comments",
+            "Among promoters",
+            "Among detractors",
+            "Avg score",
+            "NPS gain if fixed",
+            "NPS in praise",
+        ],
+    )
+
+
+def verbatim_blocks(groups: list[tuple[str, str, pd.DataFrame]]) -> str:
+    """Quoted comments per theme: (theme, heading, verbatims table)."""
+    import html
+
+    parts = []
+    for theme, heading, quotes in groups:
+        if quotes.empty:
+            continue
+        items = "".join(
+            f'<blockquote class="verbatim"><p>{html.escape(str(q.text))}</p>'
+            f"<footer>score {int(q.score)} · {html.escape(str(q.role).replace('_', ' '))}"
+            f"{' · ' + html.escape(str(q.tier)) + ' account' if hasattr(q, 'tier') else ''}"
+            "</footer></blockquote>"
+            for q in quotes.itertuples()
+        )
+        parts.append(
+            f'<div class="verbatims"><h3>{html.escape(heading)}: '
+            f"{html.escape(theme.replace('_', ' '))}</h3>{items}</div>"
+        )
+    return "".join(parts) or "<p>No comments to quote.</p>"
+
+
+def discovery_table(candidates: pd.DataFrame) -> str:
+    """Candidate themes among the comments no codebook theme catches."""
+    if candidates.empty:
+        return "<p>Every comment long enough to cluster is covered by the codebook.</p>"
+    frame = pd.DataFrame(
+        {
+            "Candidate": candidates["candidate"],
+            "Comments": candidates["size"].map(fmt_int),
+            "Top terms": candidates["top_terms"],
+            "Examples": [" | ".join(e) for e in candidates["examples"]],
+        }
+    )
+    return styled_table(
+        frame,
+        caption="Clusters (TF-IDF + NMF) of comments without a theme: "
+        "candidates to add to params/codebook.yaml",
+        numeric=["Comments"],
+    )

@@ -86,6 +86,19 @@ class WaveData:
     accounts: pd.DataFrame | None
     invitations: pd.DataFrame | None
 
+    def personal_names(self) -> list[str]:
+        """Names to scrub from quoted comments: contacts, account owners and accounts."""
+        names: list[str] = []
+        for frame, cols in (
+            (self.invitations, ("first_name", "last_name")),
+            (self.accounts, ("owner", "account_name")),
+        ):
+            if frame is not None:
+                for col in cols:
+                    if col in frame.columns:
+                        names += frame[col].dropna().astype(str).unique().tolist()
+        return names
+
 
 def load_wave(params: WaveParams) -> WaveData:
     """Read the processed wave, the history up to it, the previous wave, and the

@@ -661,10 +661,12 @@ def sentiment(texts: pd.Series) -> pd.Series:
     sarcasm rules; identical texts are scored once."""
     normalized = normalize(texts)
     prepared = _prepare_for_vader(normalized)
-    unique = pd.unique(prepared.to_numpy())
+    codes, unique = pd.factorize(prepared.fillna(""))
     analyzer = _analyzer()
-    scores = {t: analyzer.polarity_scores(t)["compound"] if t.strip() else 0.0 for t in unique}
-    out = prepared.map(scores).astype(float)
+    scores = np.array(
+        [analyzer.polarity_scores(t)["compound"] if t.strip() else 0.0 for t in unique] + [0.0]
+    )
+    out = pd.Series(scores[codes], index=prepared.index, dtype=float)
     sarcastic = normalized.str.contains(SARCASM, regex=True)
     out[sarcastic] = -np.maximum(np.abs(out[sarcastic]), 0.4)
     return out.rename("sentiment")
@@ -871,7 +873,8 @@ def verbatims(
     length = chosen["comment"].astype(str).str.len()
     readable = length.between(30, 400)
     chosen["_rank"] = -readable.astype(int) * 10 + others * 2 - chosen["polarity"].abs() * 5
-    chosen = chosen.sort_values(["_rank", "response_id"]).head(k)
+    chosen = chosen.sort_values(["_rank", "response_id"])
+    chosen = chosen[~normalize(chosen["comment"]).str.strip(" .!").duplicated()].head(k)
     text = chosen["comment"].astype(str)
     chosen["text"] = shorten(scrub(text) if scrub else text, limit)
     keep = [

@@ -1,0 +1,249 @@
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nps_helpers import themes
+from nps_helpers.errors import ParamsError
+
+
+def labels(text: str) -> dict[str, str]:
+    got = themes.analyse(pd.Series([text]))
+    return {t: got.label(t).iloc[0] for t in got.themes if got.tags[t].iloc[0]}
+
+
+def test_default_codebook_covers_the_domain_themes():
+    book = themes.load_codebook()
+    assert set(book) == {
+        "implementation",
+        "onboarding",
+        "account_management",
+        "support",
+        "product_quality",
+        "ui_ux",
+        "reliability",
+        "product_value",
+        "price_billing",
+        "communication",
+        "delivery",
+        "partnership",
+        "features_roadmap",
+        "documentation",
+        "training",
+    }
+    assert {t.kind for t in book.values()} == {"strategic", "operational"}
+    assert all(t.description and t.phrases for t in book.values())
+
+
+@pytest.mark.parametrize(
+    ("text", "theme"),
+    [
+        ("The implmentation dragged on", "implementation"),  # misspelling
+        ("our roll-out was smooth", "implementation"),  # hyphen
+        ("the rollout was smooth", "implementation"),  # joined
+        ("Supprot never answers", "support"),
+        ("Rechnungen sind oft falsch", "price_billing"),  # German, plural stem
+        ("la facturación es un desastre", "price_billing"),  # accents
+        ("Entrega siempre tarde", "delivery"),
+        ("too many clicks", "ui_ux"),
+        ("our CSM left again", "account_management"),
+    ],
+)
+def test_matching_variants(text, theme):
+    assert themes.tag(pd.Series([text]))[theme].iloc[0]
+
+
+def test_exclusions_and_word_boundaries():
+    tags = themes.tag(
+        pd.Series(
+            [
+                "We need support for SSO",
+                "We had an eta",
+                "repricing",
+                "Pricing is fair and transparent",
+            ]
+        )
+    )
+    assert not tags.loc[0, "support"] and tags.loc[0, "features_roadmap"]
+    assert tags.loc[1, "delivery"]
+    assert not tags.loc[2, "price_billing"], "prefix words do not match inside other words"
+    assert tags.loc[3, "price_billing"] and not tags.loc[3, "communication"]
+
+
+def test_tag_interface_keeps_index_and_all_themes():
+    comments = pd.Series(["Support is slow", None, ""], index=["a", "b", "c"])
+    tags = themes.tag(comments)
+    assert list(tags.index) == ["a", "b", "c"]
+    assert list(tags.columns) == list(themes.load_codebook())
+    assert tags.dtypes.eq(bool).all() and not tags.loc[["b", "c"]].any().any()
+
+
+def test_industry_filter():
+    tags = themes.tag(
+        pd.Series(["deliveries are late", "deliveries are late"]),
+        industries=pd.Series(["Logistics", "SaaS"]),
+    )
+    assert tags["delivery"].tolist() == [True, False]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("no problems with support", {"support": "+"}),
+        ("never had an outage", {"reliability": "+"}),
+        (
+            "Support is great but the invoices are always wrong",
+            {"support": "+", "price_billing": "-"},
+        ),
+        ("oh great, another price increase", {"price_billing": "-"}),
+        ("the UI isn't intuitive at all", {"ui_ux": "-"}),
+        ("couldn't be happier with our CSM", {"account_management": "+"}),
+        ("We need much better training for our users", {"training": "-"}),
+        ("Le support est lent", {"support": "-"}),
+        ("not cheap", {"price_billing": "-"}),
+    ],
+)
+def test_polarity_with_negation_contrast_and_sarcasm(text, expected):
+    assert labels(text) == expected
+
+
+def test_sentiment_per_comment():
+    got = themes.analyse(
+        pd.Series(["Terrible support, everything is broken", "Great product!", ""])
+    )
+    assert got.sentiment.iloc[0] < -0.3 and got.sentiment.iloc[1] > 0.3
+    assert got.sentiment.iloc[2] == 0
+
+
+def test_phrase_words():
+    assert themes.phrase_words("add-on*") == [("add", False), ("on", True)]
+    assert themes.phrase_words("Mise en place") == [
+        ("mise", False),
+        ("en", False),
+        ("place", False),
+    ]
+
+
+def test_codebook_errors_name_file_and_theme(tmp_path):
+    path = tmp_path / "book.yaml"
+    path.write_text("themes:\n  speed:\n    kind: tactical\n    phrases: [fast]\n")
+    with pytest.raises(ParamsError, match=r"book.yaml: theme 'speed': kind must be"):
+        themes.load_codebook(path)
+    path.write_text("themes:\n  speed:\n    kind: operational\n    phrases: []\n")
+    with pytest.raises(ParamsError, match="phrases must be a non-empty list"):
+        themes.load_codebook(path)
+    path.write_text(
+        "themes:\n  speed:\n    kind: operational\n    phrases: [fast]\n    colour: x\n"
+    )
+    with pytest.raises(ParamsError, match="unknown key"):
+        themes.load_codebook(path)
+    with pytest.raises(ParamsError, match="not found"):
+        themes.load_codebook(tmp_path / "none.yaml")
+    path.write_text("themes:\n  speed:\n    kind: operational\n    phrases: [fast, quick*]\n")
+    book = themes.load_codebook(path)
+    assert themes.tag(pd.Series(["quickly done", "slow"]), book)["speed"].tolist() == [True, False]
+
+
+def responses():
+    comments = [
+        "Support is slow and useless",
+        "Support team is fantastic",
+        "pricing is too high",
+        "great support, fair price",
+        "",
+        "ok",
+    ]
+    scores = [2, 10, 5, 9, 8, 7]
+    frame = pd.DataFrame(
+        {
+            "response_id": [f"r{i}" for i in range(6)],
+            "comment": comments,
+            "score": scores,
+            "role": "user",
+            "tier": "key",
+        }
+    )
+    frame["category"] = np.select(
+        [frame.score >= 9, frame.score >= 7], ["promoter", "passive"], "detractor"
+    )
+    return frame
+
+
+def test_theme_table_by_hand():
+    r = responses()
+    themed = themes.analyse(r["comment"])
+    table = themes.theme_table(r, themed).set_index("theme")
+    support = table.loc["support"]
+    # support: r0 detractor (complaint), r1 promoter (praise), r3 promoter (praise)
+    assert (support["mentions"], support["praise"], support["complaints"]) == (3, 2, 1)
+    # comments (more than 2 characters): r0, r1, r2, r3 -> 4; support in 3 -> 75%
+    assert support["share_of_comments"] == pytest.approx(75)
+    assert support["share_promoters"] == pytest.approx(100)
+    assert support["share_detractors"] == pytest.approx(50)  # r0 of detractors r0, r2
+    assert support["mean_score"] == pytest.approx((2 + 10 + 9) / 3)
+    # impact over all 6 responses: 1 complaining detractor -> +16.7; 2 praising promoters -> 33.3
+    assert support["gain_if_fixed"] == pytest.approx(100 / 6)
+    assert support["loss_without_praise"] == pytest.approx(200 / 6)
+    assert support["kind"] == "operational"
+    previous = table.reset_index().assign(share_of_comments=50.0)
+    again = themes.theme_table(r, themed, previous).set_index("theme")
+    assert again.loc["support", "share_change"] == pytest.approx(25)
+
+
+def test_scrubber():
+    scrub = themes.scrubber(["Maya Lindqvist", "Acme Logistics GmbH", "Bo"])
+    text = pd.Series(
+        [
+            "Maya was great, call +44 20 7946 0123 or maya@acme.example",
+            "lindqvist and ACME logistics gmbh helped",
+            "on 2026-10-01 we had 99.9%",
+        ]
+    )
+    out = scrub(text)
+    assert out[0] == "[name] was great, call [phone] or [email]"
+    assert "Lindqvist" not in out[1] and "ACME" not in out[1]
+    assert out[2] == "on 2026-10-01 we had 99.9%", "dates and numbers are not phone numbers"
+
+
+def test_shorten():
+    long = "word " * 100
+    got = themes.shorten(pd.Series([long, "short"]), limit=50)
+    assert len(got[0]) <= 51 and got[0].endswith("…") and got[1] == "short"
+
+
+def test_verbatims_pick_on_theme_and_scrub():
+    r = responses()
+    themed = themes.analyse(r["comment"])
+    quotes = themes.verbatims(r, themed, "support", themes.scrubber(["Support"]), "+", k=5)
+    assert set(quotes["response_id"]) == {"r1", "r3"}
+    assert all("[name]" in t for t in quotes["text"])
+    complaints = themes.verbatims(r, themed, "support", None, "-")
+    assert complaints["response_id"].tolist() == ["r0"]
+
+
+def test_discovery_is_seeded_and_finds_uncaught_topics():
+    rng = np.random.default_rng(0)
+    parking = [f"the parking lot at your office is always full {i}" for i in range(20)]
+    coffee = [f"coffee machine in the visitor lounge was cold {i}" for i in range(20)]
+    caught = ["support is slow"] * 10
+    comments = pd.Series(list(rng.permutation(parking + coffee + caught)))
+    themed = themes.analyse(comments)
+    found = themes.discover(comments, themed, n_topics=2)
+    assert len(found) == 2 and found["size"].sum() == 40
+    terms = " ".join(found["top_terms"])
+    assert "parking" in terms and "coffee" in terms
+    assert all(len(e) == 3 for e in found["examples"])
+    pd.testing.assert_frame_equal(found, themes.discover(comments, themed, n_topics=2))
+    assert themes.discover(pd.Series(["too few"])).empty
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.text(max_size=60), min_size=1, max_size=30))
+def test_tag_and_analyse_never_fail_and_agree(texts):
+    comments = pd.Series(texts)
+    tags = themes.tag(comments)
+    got = themes.analyse(comments)
+    assert tags.equals(got.tags)
+    assert got.polarity.notna().equals(got.tags)
+    assert got.sentiment.between(-1, 1).all()
