@@ -118,6 +118,22 @@ def test_deck_holds_accounts_revenue_coverage_and_trend(wave_run):
     assert "Change since 2026-H1" in html
 
 
+def test_deck_shows_themes_without_personal_data(wave_run):
+    root, _ = wave_run
+    html = (root / "reports" / "2026-H2" / "deck.html").read_text(encoding="utf-8")
+    body = html.split("<body", 1)[1]
+    for heading in ("What promoters praise and what detractors need", "In their words",
+                    "Appendix: comments no theme catches"):
+        assert heading in body
+    assert "NPS gain if fixed" in body and 'class="verbatim"' in body
+    assert not re.search(r"[\w.+-]+@[\w-]+\.example", body), "no e-mail address"
+    assert "+44 20 7946" not in body, "no phone number"
+    invitations = pd.read_csv(root / "data" / "raw" / "2026-H2" / "invitations.csv")
+    quotes = " ".join(re.findall(r'<blockquote class="verbatim"><p>(.*?)</p>', body))
+    for last in invitations["last_name"].unique():
+        assert not re.search(rf"\b{re.escape(last)}\b", quotes), last
+
+
 def test_history_holds_each_wave_once(wave_run):
     from nps_helpers.history import read_history, wave_order
 
