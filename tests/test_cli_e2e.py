@@ -122,8 +122,11 @@ def test_deck_shows_themes_without_personal_data(wave_run):
     root, _ = wave_run
     html = (root / "reports" / "2026-H2" / "deck.html").read_text(encoding="utf-8")
     body = html.split("<body", 1)[1]
-    for heading in ("What promoters praise and what detractors need", "In their words",
-                    "Appendix: comments no theme catches"):
+    for heading in (
+        "What promoters praise and what detractors need",
+        "In their words",
+        "Appendix: comments no theme catches",
+    ):
         assert heading in body
     assert "NPS gain if fixed" in body and 'class="verbatim"' in body
     assert not re.search(r"[\w.+-]+@[\w-]+\.example", body), "no e-mail address"

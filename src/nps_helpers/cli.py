@@ -117,6 +117,22 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_pdf(args: argparse.Namespace) -> int:
+    from nps_helpers.pdf import deck_to_pdf
+    from nps_helpers.runner import display_path
+
+    target = Path(args.wave)
+    if target.suffix in (".yaml", ".yml"):
+        from nps_helpers.params import load_params
+
+        deck = load_params(target).reports_dir / "deck.html"
+    else:
+        deck = Path(args.root) / "reports" / args.wave / "deck.html"
+    pdf = deck_to_pdf(deck, args.out)
+    print(f"PDF: {display_path(pdf)}")
+    return 0
+
+
 def _demo_present(root: Path) -> bool:
     from nps_helpers.demo import DEMO_WAVES
 
@@ -205,6 +221,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--sheet", help="Excel sheet name (default: the first)")
     check.add_argument("--json", action="store_true", help="print one JSON object")
     check.set_defaults(func=_cmd_check)
+    pdf = sub.add_parser("pdf", help="print a wave's deck to PDF with chromium, one slide a page")
+    pdf.add_argument("wave", help="wave id (reports/<wave>/deck.html) or its params YAML")
+    pdf.add_argument("--root", default=".", help="project root (default: current folder)")
+    pdf.add_argument("--out", help="PDF path (default: reports/<wave>/deck.pdf)")
+    pdf.set_defaults(func=_cmd_pdf)
     data = sub.add_parser("demo-data", help="write the synthetic demo data under data/raw/")
     data.add_argument("--root", default=".", help="project root (default: current folder)")
     data.add_argument("--seed", type=int, default=None, help="random seed (default: the demo's)")

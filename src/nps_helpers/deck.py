@@ -21,13 +21,29 @@ REMOVE_TAGS = {"parameters", "injected-parameters", "remove-cell", "analyst-only
 DECK_MIMETYPE = "text/html"
 
 
+SLIDE_KEY = "nps_deck"
+
+
+def _starts_slide(cell) -> str | None:
+    """The title of the slide a cell starts, or None."""
+    if cell.cell_type == "markdown":
+        first = cell.source.lstrip().splitlines()[0] if cell.source.strip() else ""
+        if first.startswith(("# ", "## ")):
+            return first.lstrip("# ").strip()
+    return None
+
+
 def deck_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy of ``nb`` with only what leadership should see.
+    """A copy of ``nb`` with only what leadership should see, cut into slides.
 
     Keeps Markdown cells and, of code cells, only ``display_data`` outputs that carry
-    HTML (made by :mod:`nps_helpers.charts` and :mod:`nps_helpers.tables`), reduced to
-    that HTML. Cells tagged with :data:`REMOVE_TAGS` and code cells left with no
-    output are dropped.
+    HTML (made by :mod:`nps_helpers.charts`, :mod:`nps_helpers.tables` and
+    :mod:`nps_helpers.report`), reduced to that HTML. Cells tagged with
+    :data:`REMOVE_TAGS` and code cells left with no output are dropped.
+
+    A slide starts at a Markdown heading (``#`` or ``##``) and at an output that
+    :func:`nps_helpers.report.slide` marked; the first cell of each slide carries
+    ``metadata.nps_deck = {"slide": number, "title": ...}``.
     """
     nb = copy.deepcopy(nb)
     cells = []
@@ -35,25 +51,41 @@ def deck_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         tags = set(cell.get("metadata", {}).get("tags", []))
         if tags & REMOVE_TAGS or cell.cell_type == "raw":
             continue
-        if cell.cell_type == "code":
-            outputs = []
-            for out in cell.get("outputs", []):
-                if out.get("output_type") == "display_data" and DECK_MIMETYPE in out.get(
-                    "data", {}
-                ):
-                    out["data"] = {DECK_MIMETYPE: out["data"][DECK_MIMETYPE]}
-                    out["metadata"] = {}
-                    outputs.append(out)
-            if not outputs:
+        cell.metadata.pop(SLIDE_KEY, None)
+        if cell.cell_type == "markdown":
+            title = _starts_slide(cell)
+            if title is not None:
+                cell.metadata[SLIDE_KEY] = {"title": title}
+            cells.append(cell)
+            continue
+        current = None
+        for out in cell.get("outputs", []):
+            if out.get("output_type") != "display_data" or DECK_MIMETYPE not in out.get("data", {}):
                 continue
-            cell.outputs = outputs
-            cell.source = ""
-        cells.append(cell)
+            marker = (out.get("metadata") or {}).get(SLIDE_KEY)
+            if current is None or marker:
+                current = nbformat.v4.new_code_cell(source="")
+                current.outputs = []
+                if marker:
+                    current.metadata[SLIDE_KEY] = {"title": marker.get("slide", "")}
+                cells.append(current)
+            out["data"] = {DECK_MIMETYPE: out["data"][DECK_MIMETYPE]}
+            out["metadata"] = {}
+            current.outputs.append(out)
+    number = 0
+    for cell in cells:
+        if SLIDE_KEY in cell.metadata:
+            number += 1
+            cell.metadata[SLIDE_KEY]["slide"] = number
+    if cells and SLIDE_KEY not in cells[0].metadata:  # content before any heading
+        cells[0].metadata[SLIDE_KEY] = {"title": "", "slide": 0}
     nb.cells = cells
     return nb
 
 
-def render_deck(executed: str | Path, out: str | Path, title: str, subtitle: str = "") -> Path:
+def render_deck(
+    executed: str | Path, out: str | Path, title: str, subtitle: str = "", company: str = ""
+) -> Path:
     """Render the executed report notebook at ``executed`` into the deck ``out``.
 
     Parameters
@@ -62,8 +94,8 @@ def render_deck(executed: str | Path, out: str | Path, title: str, subtitle: str
         The report notebook as Papermill wrote it.
     out
         The deck's path (``reports/<wave>/deck.html``).
-    title, subtitle
-        Shown in the page title and header.
+    title, subtitle, company
+        Shown in the page title and the footer of every slide.
 
     Returns
     -------
@@ -84,7 +116,11 @@ def render_deck(executed: str | Path, out: str | Path, title: str, subtitle: str
         anchor_link_text="",
     )
     body, _ = exporter.from_notebook_node(
-        nb, resources={"plotly_js": get_plotlyjs(), "deck": {"title": title, "subtitle": subtitle}}
+        nb,
+        resources={
+            "plotly_js": get_plotlyjs(),
+            "deck": {"title": title, "subtitle": subtitle, "company": company},
+        },
     )
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)

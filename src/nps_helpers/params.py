@@ -75,6 +75,10 @@ class WaveParams(_Strict):
     wave_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     company: str
     wave_label: str | None = None
+    logo: Path | None = Field(
+        default=None,
+        description="Company logo (PNG, JPG or SVG) for the title slide, embedded in the deck.",
+    )
     field_start: dt.date
     field_end: dt.date
     previous_wave: str | None = None
@@ -173,6 +177,8 @@ class WaveParams(_Strict):
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> WaveParams:
+        if self.logo is not None and not self.path(self.logo).is_file():
+            raise ValueError(f"logo file {self.path(self.logo)} not found")
         unknown_tiers = sorted(
             (set(self.tier_map.values()) | set(self.key_tiers)) - set(self.tiers)
         )

@@ -147,7 +147,7 @@ def _mix(p: int, pa: int, d: int, n: int) -> str:
     return "–" if not n else f"{p}\u00a0P · {pa}\u00a0N · {d}\u00a0D"
 
 
-def key_accounts_table(rollup: pd.DataFrame, limit: int = 15) -> str:
+def key_accounts_table(rollup: pd.DataFrame, limit: int = 10) -> str:
     """Key accounts: decision-makers beside users, divergence and status."""
     top = rollup.head(limit)
     frame = pd.DataFrame(
@@ -197,7 +197,7 @@ def revenue_at_risk_cards(risk: dict[str, Any], horizon_days: int) -> str:
     )
 
 
-def revenue_at_risk_table(risk: dict[str, Any], limit: int = 12) -> str:
+def revenue_at_risk_table(risk: dict[str, Any], limit: int = 10) -> str:
     accounts = risk["accounts"].head(limit)
     frame = pd.DataFrame(
         {
@@ -309,6 +309,7 @@ def validation_table(validation: dict[str, Any]) -> str:
         frame,
         caption=f"Great Expectations: {validation['passed']} of {validation['evaluated']} "
         "checks passed",
+        css_class="nps-table compact",
     )
 
 
@@ -407,4 +408,107 @@ def discovery_table(candidates: pd.DataFrame) -> str:
         caption="Clusters (TF-IDF + NMF) of comments without a theme: "
         "candidates to add to params/codebook.yaml",
         numeric=["Comments"],
+    )
+
+
+def title_slide(
+    company: str, title: str, field: str, n: int, rate: dict | None = None, logo: str | None = None
+) -> str:
+    """The title slide: company, wave, field dates, responses and response rate."""
+    import html
+
+    facts = f"Field period {field} · {fmt_int(n)} responses"
+    if rate is not None:
+        facts += f" · response rate {fmt_pct(rate['rate'])}"
+    image = f'<img class="logo" alt="{html.escape(company)} logo" src="{logo}">' if logo else ""
+    return (
+        f'<div class="title-slide">{image}<div class="company">{html.escape(company)}</div>'
+        f'<h1>{html.escape(title)}</h1><div class="facts">{html.escape(facts)}</div></div>'
+    )
+
+
+def slide_heading(title: str, lead: str = "") -> str:
+    """A slide's heading and lead sentence (for slides made in a loop)."""
+    import html
+
+    lead_html = f'<p class="slide-lead">{html.escape(lead)}</p>' if lead else ""
+    return f'<h2 class="slide-title">{html.escape(title)}</h2>{lead_html}'
+
+
+def note(text: str) -> str:
+    """A visible note, used to say why a figure is missing."""
+    import html
+
+    return f'<p class="note">{html.escape(text)}</p>'
+
+
+def segment_notes(table: pd.DataFrame, by: str, min_n: int) -> str:
+    """Why some or all figures of a segment table are missing, in plain words."""
+    label = by.replace("_", " ")
+    shown = table[~table["suppressed"]]
+    hidden = table[table["suppressed"]]
+    notes = []
+    if table.empty:
+        notes.append(f"No responses carry a {label}.")
+    elif shown.empty:
+        notes.append(
+            f"No {label} has the {min_n} responses needed to report an NPS, so none is shown."
+        )
+    elif len(table) == 1:
+        value = str(table[by].iloc[0]).replace("_", " ")
+        notes.append(
+            f"Every response of this wave comes from one {label} ({value}): there is "
+            f"nothing to compare across {label}s."
+        )
+    if len(hidden) and len(shown):
+        listed = ", ".join(
+            f"{str(v).replace('_', ' ')} (n = {n})"
+            for v, n in zip(hidden[by], hidden["n"], strict=True)
+        )
+        notes.append(f"Not shown, fewer than {min_n} responses: {listed}.")
+    return "".join(note(t) for t in notes)
+
+
+def no_comparison_note(previous_wave: str | None) -> str:
+    if previous_wave:
+        return ""
+    return note(
+        "This is the first wave in the history: changes will be shown from the next wave on."
+    )
+
+
+def logo_data_uri(path) -> str | None:
+    """The logo file as a data: URI, so the deck stays one self-contained file."""
+    import base64
+    import mimetypes
+    from pathlib import Path
+
+    if path is None:
+        return None
+    file = Path(path)
+    kind = mimetypes.guess_type(file.name)[0] or "image/png"
+    return f"data:{kind};base64," + base64.b64encode(file.read_bytes()).decode("ascii")
+
+
+def call_table(summary: pd.DataFrame) -> str:
+    """Detractors to call back, by account owner (from :func:`followup.call_summary`)."""
+    if summary.empty:
+        return note("No detractors in this wave: nobody to call back.")
+    frame = pd.DataFrame(
+        {
+            "Account owner": summary["owner"],
+            "Detractors to call": summary["detractors"].map(fmt_int),
+            "of them decision-makers": summary["decision_makers"].map(fmt_int),
+            "Accounts": summary["accounts"].map(fmt_int),
+            "Their annual revenue": summary["arr"].map(fmt_money),
+        }
+    )
+    return styled_table(
+        frame,
+        numeric=[
+            "Detractors to call",
+            "of them decision-makers",
+            "Accounts",
+            "Their annual revenue",
+        ],
     )

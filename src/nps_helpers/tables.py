@@ -53,7 +53,10 @@ def nps_table(table: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:
 
 
 def styled_table(
-    frame: pd.DataFrame, caption: str | None = None, numeric: Sequence[str] = ()
+    frame: pd.DataFrame,
+    caption: str | None = None,
+    numeric: Sequence[str] = (),
+    css_class: str = "nps-table",
 ) -> str:
     """An escaped, styled HTML table without the index.
 
@@ -72,7 +75,7 @@ def styled_table(
         rows.append(f"<tr>{cells}</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     return (
-        f'<table class="nps-table" id="t-{digest}">{cap}<thead><tr>{head}</tr></thead>'
+        f'<table class="{html.escape(css_class)}" id="t-{digest}">{cap}<thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
 
@@ -88,8 +91,12 @@ def kpi_cards(cards: Mapping[str, tuple[str, str]]) -> str:
     return f'<div class="kpis">{items}</div>'
 
 
-def show_html(markup: str) -> None:
-    """Display trusted markup built by this module (values inside are escaped)."""
+def show_html(markup: str, slide: str | None = None) -> None:
+    """Display trusted markup built by this package (values inside are escaped).
+
+    With ``slide``, the output starts a new slide of the deck with that title.
+    """
     from IPython.display import HTML, display
 
-    display(HTML(markup))
+    metadata = {"nps_deck": {"slide": slide}} if slide is not None else None
+    display(HTML(markup), metadata=metadata)
