@@ -75,8 +75,8 @@ def styled_table(
         rows.append(f"<tr>{cells}</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     return (
-        f'<table class="{html.escape(css_class)}" id="t-{digest}">{cap}<thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f'<table class="{html.escape(css_class)}" id="t-{digest}">{cap}'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
 
 
