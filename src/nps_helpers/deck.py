@@ -59,12 +59,15 @@ def deck_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             cells.append(cell)
             continue
         current = None
+        part = 0
         for out in cell.get("outputs", []):
             if out.get("output_type") != "display_data" or DECK_MIMETYPE not in out.get("data", {}):
                 continue
             marker = (out.get("metadata") or {}).get(SLIDE_KEY)
             if current is None or marker:
                 current = nbformat.v4.new_code_cell(source="")
+                current.id = f"{cell.get('id', 'cell')}-{part}"  # stable: reruns give same HTML
+                part += 1
                 current.outputs = []
                 if marker:
                     current.metadata[SLIDE_KEY] = {"title": marker.get("slide", "")}
