@@ -140,14 +140,13 @@ def run_wave(
             raise NotebookFailedError(describe_failure(name, executed, exc)) from None
         echo(f"[{i}/{steps}] {name}: done in {time.perf_counter() - start:.1f} s")
     echo(f"[{steps}/{steps}] rendering the deck")
-    subtitle = (
-        f"{params.company} · field {params.field_start:%d %b %Y} – {params.field_end:%d %b %Y}"
-    )
+    subtitle = f"field {params.field_start:%d %b %Y} – {params.field_end:%d %b %Y}"
     deck = render_deck(
         executed_dir / REPORT_NOTEBOOK,
         params.reports_dir / "deck.html",
         title=params.title,
         subtitle=subtitle,
+        company=params.company,
     )
     echo(f"[{steps}/{steps}] deck written: {display_path(deck)}")
     return deck
