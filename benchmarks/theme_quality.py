@@ -32,7 +32,7 @@ def read_labels(path: Path) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
 
 def evaluate(path: Path, codebook=None) -> dict:
     frame, labels = read_labels(path)
-    themed = themes.analyse(frame["comment"], codebook)
+    themed = themes.analyse(frame["comment"], codebook, scores=frame["score"])
     themed.tags.index = frame["id"]
     themed.polarity.index = frame["id"]
     rows, agree, compared = [], 0, 0

@@ -697,8 +697,13 @@ def analyse(
     comments: pd.Series,
     codebook: dict[str, Theme] | str | Path | None = None,
     industries: pd.Series | None = None,
+    scores: pd.Series | None = None,
 ) -> ThemedComments:
     """Tag ``comments`` and score the sentiment of each comment and each theme mention.
+
+    With ``scores`` (the respondents' 0-10 answers), a mention whose clauses read as
+    neutral takes the stance of the whole comment, and failing that of the score: a
+    promoter's neutral-sounding mention is praise, a detractor's a complaint.
 
     Each clause is scored once (VADER with the B2B lexicon). A mention's polarity is
     the mean sentiment of the comment's clauses that mention the theme; a comment's
@@ -723,6 +728,18 @@ def analyse(
         means = pd.Series(scored[sel]).groupby(rows[sel]).mean()
         keep = tags[name].to_numpy()[means.index.to_numpy()]  # industry filter
         polarity.iloc[means.index.to_numpy()[keep], j] = means.to_numpy()[keep]
+    neutral = polarity.abs() < POSITIVE
+    if neutral.any().any():
+        fallback = pd.Series(whole.to_numpy(), index=comments.index)
+        if scores is not None:
+            answer = pd.to_numeric(pd.Series(scores).set_axis(comments.index), errors="coerce")
+            answer = answer.to_numpy(dtype=float)
+            by_score = np.select([answer >= 9, answer <= 6], [0.2, -0.2], 0.0)
+            fallback = fallback.where(fallback.abs() >= POSITIVE, by_score)
+        filled = np.repeat(fallback.to_numpy()[:, None], polarity.shape[1], axis=1)
+        polarity = polarity.mask(
+            neutral, pd.DataFrame(filled, index=polarity.index, columns=polarity.columns)
+        )
     if sarcastic.any():
         block = polarity.iloc[sarcastic]
         polarity.iloc[sarcastic] = block.where(block.isna(), -block.abs().clip(lower=0.4))
