@@ -51,8 +51,39 @@ def options(history: pd.DataFrame, columns: tuple[str, ...] = FILTER_COLUMNS) ->
     return out
 
 
+_CACHE: dict[tuple, Any] = {}
+
+
+def _same_history(history: pd.DataFrame) -> None:
+    """Keep the cache for one history object at a time (held, so its id is not reused)."""
+    if _CACHE.get(("history",)) is not history:
+        _CACHE.clear()
+        _CACHE[("history",)] = history
+
+
+def _lowered(history: pd.DataFrame) -> pd.Series:
+    _same_history(history)
+    key = ("lower",)
+    if key not in _CACHE:
+        _CACHE[key] = history["comment"].fillna("").astype(str).str.lower()
+    return _CACHE[key]
+
+
 def mask(history: pd.DataFrame, selection: Selection, ignore_wave: bool = False) -> np.ndarray:
-    """Boolean mask of the responses in the selection."""
+    """Boolean mask of the responses in the selection.
+
+    The last few masks are cached: one update asks for the same selection several
+    times (table, themes, comments, compare), and the comment search is the costly part.
+    """
+    _same_history(history)
+    key = (
+        "mask",
+        None if ignore_wave else selection.wave,
+        tuple(sorted((k, tuple(v)) for k, v in selection.filters.items())),
+        selection.search.strip().lower(),
+    )
+    if key in _CACHE:
+        return _CACHE[key]
     keep = np.ones(len(history), dtype=bool)
     if selection.wave is not None and not ignore_wave:
         keep &= (history["wave_id"].astype(str) == selection.wave).to_numpy()
@@ -60,12 +91,12 @@ def mask(history: pd.DataFrame, selection: Selection, ignore_wave: bool = False)
         if values and col in history.columns:
             keep &= history[col].astype(str).isin(values).to_numpy()
     if selection.search.strip():
-        keep &= (
-            history["comment"]
-            .astype(str)
-            .str.contains(selection.search.strip(), case=False, regex=False, na=False)
-            .to_numpy()
-        )
+        needle = selection.search.strip().lower()
+        keep &= _lowered(history).str.contains(needle, regex=False).to_numpy()
+    masks = [k for k in _CACHE if k[0] == "mask"]
+    for old in masks[: max(0, len(masks) - 15)]:
+        del _CACHE[old]
+    _CACHE[key] = keep
     return keep
 
 

@@ -773,7 +773,7 @@ def theme_table(
     idx = responses.index
     tags = themed.tags.loc[idx]
     pol = themed.polarity.loc[idx]
-    has_comment = normalize(responses["comment"]).str.strip().str.len().gt(2)
+    has_comment = responses["comment"].fillna("").astype(str).str.strip().str.len().gt(2)
     category = responses["category"].astype(str)
     n = len(responses)
     n_comments = int(has_comment.sum())
