@@ -81,7 +81,7 @@ def nps_interval(p: Any, d: Any, n: Any, confidence: float = 0.95) -> tuple[Any,
         d_adj = (d * n + ADJUST_COUNT) / n_adj
         centre = p_adj - d_adj
         half = z_value(confidence) * np.sqrt(np.clip(p_adj + d_adj - centre**2, 0, None) / n_adj)
-        observed = p - d
+        observed = np.clip(p - d, -1, 1)  # float error must not leave [-100, 100]
         low = np.minimum(np.clip(centre - half, -1, 1), observed) * 100
         high = np.maximum(np.clip(centre + half, -1, 1), observed) * 100
     empty = ~(n > 0)
@@ -168,7 +168,7 @@ def nps_summary(
         pct_promoters=p * 100,
         pct_passives=(1 - p - d) * 100,
         pct_detractors=d * 100,
-        nps=(p - d) * 100,
+        nps=float(np.clip((p - d) * 100, -100, 100)),
         ci_low=float(low),
         ci_high=float(high),
         n_eff=n_eff,
@@ -316,7 +316,7 @@ def nps_by(
     out["pct_promoters"] = p * 100
     out["pct_passives"] = (1 - p - d) * 100
     out["pct_detractors"] = d * 100
-    out["nps"] = (p - d) * 100
+    out["nps"] = np.clip((p - d) * 100, -100, 100)
     out["ci_low"], out["ci_high"] = nps_interval(p, d, out["n_eff"], confidence)
     out["suppressed"] = out["n"] < min_n
     shown = ["pct_promoters", "pct_passives", "pct_detractors", "nps", "ci_low", "ci_high", "n_eff"]
