@@ -11,6 +11,18 @@ from nps_helpers.demo import generate_demo
 from nps_helpers.params import load_params
 
 REPO = Path(__file__).resolve().parents[1]
+#: Debian's chromium, installed by .ci/run, with the flags this closed network needs.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SCREENSHOTS = REPO / "test-output" / "screenshots"
 SMALL_ACCOUNTS = 60
 
 

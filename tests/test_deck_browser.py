@@ -13,21 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_project
+from conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, make_project
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 NPS_WAVE = str(Path(sys.executable).with_name("nps-wave"))
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-SHOTS = Path(__file__).resolve().parents[1] / "test-output" / "screenshots"
+SHOTS = SCREENSHOTS
 PRAISE = "Support team is fantastic and fast <script>window.__pwned = 1</script>"
 COMPLAINT = (
     'Support is slow and useless <img src=x onerror="window.__pwned = 2"> '
@@ -91,7 +81,7 @@ def test_hostile_deck_says_why_figures_are_missing(hostile_deck):
 
 def _launch(pw):
     assert Path(CHROMIUM).is_file(), "Debian's chromium is needed: apt-get install chromium"
-    return pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    return pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
 def walk_deck(deck: Path, shots: Path) -> dict:

@@ -16,22 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, make_project
+from conftest import CHROMIUM, CHROMIUM_ARGS, REPO, SCREENSHOTS, make_project
 from nps_helpers import clean, history, ingest, store
 from nps_helpers.params import load_params
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-SHOTS = REPO / "test-output" / "screenshots" / "drilldown"
+SHOTS = SCREENSHOTS / "drilldown"
 
 
 def _free_port() -> int:
@@ -118,7 +108,7 @@ def test_drilldown_in_jupyterlab(lab):
     assert Path(CHROMIUM).is_file(), "Debian's chromium is needed: apt-get install chromium"
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(f"{url}/lab/tree/notebooks/drilldown.ipynb?token={token}")

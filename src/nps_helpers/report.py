@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from nps_helpers.accounts import DIVERGENCE
-from nps_helpers.tables import fmt_int, fmt_nps, fmt_pct, kpi_cards, styled_table
+from nps_helpers.tables import fmt_int, fmt_nps, fmt_pct, kpi_cards, nps_table, styled_table
 
 STATUS_WORDS = {
     "at_risk": "at risk",
@@ -101,20 +101,13 @@ def segment_table(
     table: pd.DataFrame, by: str | list[str], min_n: int, previous_wave: str | None = None
 ) -> str:
     """A segment table for the deck: n, NPS, interval, change, mix; suppression as caption."""
-    keys = [by] if isinstance(by, str) else list(by)
-    out = pd.DataFrame(
-        {k.replace("_", " ").capitalize(): table[k].astype(str).str.replace("_", " ") for k in keys}
-    )
-    out["n"] = table["n"].map(fmt_int)
-    out["NPS"] = table["nps"].map(fmt_nps)
-    out["95% interval"] = [
-        "too few to report" if s else f"{fmt_nps(lo)} to {fmt_nps(hi)}"
-        for s, lo, hi in zip(table["suppressed"], table["ci_low"], table["ci_high"], strict=True)
-    ]
+    out = nps_table(table, by).drop(columns=["Passives"])
     if "change" in table and previous_wave:
-        out[f"Change since {previous_wave}"] = [_change_cell(r) for r in table.itertuples()]
-    out["Promoters"] = table["pct_promoters"].map(fmt_pct)
-    out["Detractors"] = table["pct_detractors"].map(fmt_pct)
+        out.insert(
+            out.columns.get_loc("Promoters"),
+            f"Change since {previous_wave}",
+            [_change_cell(r) for r in table.itertuples()],
+        )
     return styled_table(
         out,
         caption=f"Segments with fewer than {min_n} responses are not reported; "
