@@ -225,3 +225,29 @@ def test_demo_deck_in_a_real_browser(wave_run):
     assert not got["outside"], f"requests to other hosts: {got['outside']}"
     assert got["slides"] >= 20 and len(set(got["ids"])) == got["slides"]
     assert got["pwned"] is None
+
+
+def test_followup_lists_written(wave_run):
+    root, _ = wave_run
+    out = root / "reports" / "2026-H2" / "followup"
+    for name in (
+        "detractor_calls",
+        "promoters",
+        "passives",
+        "interviews",
+        "reminders",
+        "owner_response_rates",
+    ):
+        assert (out / f"{name}.csv").is_file(), name
+    assert (out / "thank_you.md").read_text().startswith("# You said, we did")
+    assert (out / "thank_you.html").is_file()
+    responses = pd.read_parquet(root / "data" / "processed" / "2026-H2" / "responses.parquet")
+    calls = pd.read_csv(out / "detractor_calls.csv")
+    assert len(calls) == (responses["category"] == "detractor").sum()
+    assert "email" not in calls.columns, "e-mails only when params say so"
+    owners = sorted((out / "owners").glob("*.xlsx"))
+    assert len(owners) == responses["owner"].nunique()
+    sheet = pd.read_excel(owners[0], sheet_name="detractor_calls")
+    assert sheet["owner"].nunique() <= 1, "each owner gets only their accounts"
+    html = (root / "reports" / "2026-H2" / "deck.html").read_text(encoding="utf-8")
+    assert "Detractors to call" in html

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
 import pandas as pd
 
 
@@ -39,3 +42,272 @@ def call_summary(responses: pd.DataFrame) -> pd.DataFrame:
         ]
     )
     return pd.concat([out, total], ignore_index=True)
+
+
+# --------------------------------------------------------------------------- lists
+LIST_COLUMNS = [
+    "account_id",
+    "account_name",
+    "tier",
+    "arr",
+    "renewal_date",
+    "owner",
+    "respondent_id",
+    "role",
+    "score",
+    "category",
+    "comment",
+    "themes",
+]
+
+
+def theme_labels(themed) -> pd.Series:
+    """Per response, its themes with polarity, e.g. ``support -, price_billing +``."""
+    parts = []
+    for name in themed.themes:
+        label = themed.label(name)
+        parts.append(label.where(label == "", name + " " + label))
+    joined = (
+        pd.concat(parts, axis=1).apply(lambda row: ", ".join(v for v in row if v), axis=1)
+        if parts
+        else pd.Series("", index=themed.tags.index)
+    )
+    return joined.rename("themes")
+
+
+def _base(responses: pd.DataFrame, themed=None) -> pd.DataFrame:
+    out = responses.copy()
+    out["themes"] = theme_labels(themed).reindex(out.index).fillna("") if themed is not None else ""
+    return out
+
+
+def detractor_calls(
+    responses: pd.DataFrame,
+    themed=None,
+    key_tiers=("key", "premium"),
+    as_of=None,
+    horizon_days: int = 182,
+) -> pd.DataFrame:
+    """Every detractor, to be called back by the account team.
+
+    Order: key-tier accounts where a decision-maker detracts first; then accounts
+    renewing within ``horizon_days`` of ``as_of`` (soonest first); then by annual
+    revenue (largest first). ``priority`` says which group a row is in.
+    """
+    base = _base(responses, themed)
+    det = base[base["category"].astype(str) == "detractor"].copy()
+    dm_det = set(det.loc[det["role"].astype(str) == "decision_maker", "account_id"])
+    key = det["tier"].astype(str).isin(key_tiers) & det["account_id"].isin(dm_det)
+    renewal = pd.to_datetime(det["renewal_date"], errors="coerce")
+    days = (renewal - pd.Timestamp(as_of)).dt.days if as_of is not None else renewal * 0 + 10**6
+    soon = days.between(0, horizon_days)
+    det["priority"] = pd.Series(
+        [1 if k else 2 if s else 3 for k, s in zip(key, soon, strict=True)], index=det.index
+    )
+    det["days_to_renewal"] = days
+    # within a group: soonest renewal first for renewals, else largest revenue first
+    det["_order"] = np.where(
+        det["priority"] == 2, days.fillna(10**6), -det["arr"].astype(float).fillna(0)
+    )
+    det = det.sort_values(["priority", "_order", "account_id", "respondent_id"])
+    return det[["priority", *LIST_COLUMNS, "days_to_renewal"]].reset_index(drop=True)
+
+
+def promoter_list(responses: pd.DataFrame, themed=None) -> pd.DataFrame:
+    """Promoters, for referrals and case studies: largest accounts first."""
+    base = _base(responses, themed)
+    out = base[base["category"].astype(str) == "promoter"]
+    return out.sort_values(["arr", "score", "respondent_id"], ascending=[False, False, True])[
+        LIST_COLUMNS
+    ].reset_index(drop=True)
+
+
+def passive_list(responses: pd.DataFrame, themed=None) -> pd.DataFrame:
+    """Passives, for upsell conversations, with what they said: largest accounts first."""
+    base = _base(responses, themed)
+    out = base[base["category"].astype(str) == "passive"]
+    return out.sort_values(["arr", "score", "respondent_id"], ascending=[False, False, True])[
+        LIST_COLUMNS
+    ].reset_index(drop=True)
+
+
+def interview_sample(
+    responses: pd.DataFrame, n_promoters: int = 10, seed: int = 0, themed=None
+) -> pd.DataFrame:
+    """Every detractor who left a comment, plus a seeded random sample of promoters
+    (those with a comment first) for the good stories. The same seed gives the same
+    sample."""
+    base = _base(responses, themed)
+    has_comment = base["comment"].fillna("").astype(str).str.strip().str.len() > 2
+    cat = base["category"].astype(str)
+    detractors = base[(cat == "detractor") & has_comment].assign(reason="detractor with a comment")
+    promoters = base[cat == "promoter"].sort_values("respondent_id")
+    pool = promoters[has_comment.reindex(promoters.index)]
+    if len(pool) < n_promoters:
+        pool = promoters
+    picked = pool.sample(n=min(n_promoters, len(pool)), random_state=seed) if len(pool) else pool
+    picked = picked.assign(reason="random promoter")
+    out = pd.concat(
+        [
+            detractors.sort_values(["arr", "respondent_id"], ascending=[False, True]),
+            picked.sort_values("respondent_id"),
+        ]
+    )
+    return out[["reason", *LIST_COLUMNS]].reset_index(drop=True)
+
+
+def reminder_list(invitations: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFrame:
+    """Invited contacts who have not answered and whose invitation did not bounce, by
+    account owner and account, so account managers can chase during the field period."""
+    pending = invitations[
+        ~invitations["bounced"] & ~invitations["contact_id"].isin(set(responses["respondent_id"]))
+    ]
+    cols = [
+        c
+        for c in (
+            "owner",
+            "account_id",
+            "account_name",
+            "tier",
+            "contact_id",
+            "first_name",
+            "last_name",
+            "role",
+            "email",
+            "invited_at",
+        )
+        if c in pending.columns
+    ]
+    return (
+        pending[cols]
+        .sort_values([c for c in ("owner", "account_name", "contact_id") if c in cols])
+        .reset_index(drop=True)
+    )
+
+
+def owner_response_rates(
+    invitations: pd.DataFrame, responses: pd.DataFrame, target: float | None = None
+) -> pd.DataFrame:
+    """Response rate per account owner (account managers are often measured on it)."""
+    from nps_helpers.coverage import response_rate_by
+
+    out = response_rate_by(
+        responses, invitations.assign(owner=invitations["owner"].astype(str)), "owner", target
+    )
+    return out.sort_values(["rate", "owner"], ascending=[True, True]).reset_index(drop=True)
+
+
+def thank_you_note(
+    theme_table: pd.DataFrame, company: str, wave_label: str, n: int, top: int = 5
+) -> str:
+    """A Markdown draft of the "You said, we did" note, with a placeholder per theme."""
+    raised = (
+        theme_table[theme_table["mentions"] > 0]
+        .sort_values(["gain_if_fixed", "mentions"], ascending=False)
+        .head(top)
+    )
+    lines = [
+        f"# You said, we did — {wave_label}",
+        "",
+        f"Thank you to the {n:,} people who answered our survey. Here is what you told "
+        f"{company}, and what we are changing because of it.",
+        "",
+    ]
+    for row in raised.itertuples():
+        lines += [
+            f"## {row.theme.replace('_', ' ').capitalize()}",
+            f"*You said:* {row.description} came up in {row.share_of_comments:.0f}% of "
+            f"comments ({row.complaints} asked us to do better, {row.praise} praised it).",
+            "",
+            "*We did:* [describe the change made, its date and who to contact]",
+            "",
+        ]
+    lines += ["With thanks,", "", "[CEO name], " + company]
+    return "\n".join(lines) + "\n"
+
+
+def personal_columns(
+    frame: pd.DataFrame, invitations: pd.DataFrame | None, include_email: bool
+) -> pd.DataFrame:
+    """Add the contact's e-mail from the invitation list only when params allow it."""
+    if not include_email or invitations is None or "email" not in invitations.columns:
+        return frame.drop(columns=["email"], errors="ignore")
+    emails = invitations.drop_duplicates("contact_id").set_index("contact_id")["email"]
+    return frame.assign(email=frame["respondent_id"].map(emails).fillna(""))
+
+
+def _slug(text: str) -> str:
+    import re
+
+    return re.sub(r"[^A-Za-z0-9]+", "-", str(text)).strip("-").lower() or "unknown"
+
+
+def write_followup(
+    params,
+    responses: pd.DataFrame,
+    themed,
+    invitations: pd.DataFrame | None,
+    by_theme: pd.DataFrame,
+) -> dict[str, Any]:
+    """Write every closed-loop list under ``reports/<wave>/followup/``.
+
+    CSVs of each list for the whole wave, one XLSX per account owner (a sheet per
+    list, only that owner's accounts), and the "You said, we did" draft as Markdown and
+    HTML. Lists carry contact ids; e-mails only with ``followup_include_email``.
+
+    Returns
+    -------
+    dict
+        The paths written, and the row count of each list.
+    """
+    import mistune
+
+    out = params.reports_dir / "followup"
+    owners_dir = out / "owners"
+    owners_dir.mkdir(parents=True, exist_ok=True)
+    lists = {
+        "detractor_calls": detractor_calls(
+            responses, themed, params.key_tiers, params.field_end, params.renewal_horizon_days
+        ),
+        "promoters": promoter_list(responses, themed),
+        "passives": passive_list(responses, themed),
+        "interviews": interview_sample(
+            responses, params.interview_promoters, params.followup_seed, themed
+        ),
+    }
+    lists = {
+        k: personal_columns(v, invitations, params.followup_include_email) for k, v in lists.items()
+    }
+    if invitations is not None:
+        reminders = reminder_list(invitations, responses)
+        if not params.followup_include_email:
+            reminders = reminders.drop(columns=["email"], errors="ignore")
+        lists["reminders"] = reminders
+        lists["owner_response_rates"] = owner_response_rates(
+            invitations, responses, params.response_rate_target
+        )
+    written: dict[str, Any] = {"counts": {k: int(len(v)) for k, v in lists.items()}}
+    for name, frame in lists.items():
+        path = out / f"{name}.csv"
+        frame.to_csv(path, index=False)
+        written[name] = path
+    owners = sorted({str(o) for o in responses["owner"].dropna().astype(str)})
+    for owner in owners:
+        path = owners_dir / f"{_slug(owner)}.xlsx"
+        with pd.ExcelWriter(path, engine="openpyxl") as xlsx:
+            for name, frame in lists.items():
+                if "owner" in frame.columns:
+                    part = frame[frame["owner"].astype(str) == owner]
+                    part.to_excel(xlsx, sheet_name=name[:31], index=False)
+    written["owners"] = owners_dir
+    note = thank_you_note(by_theme, params.company, params.title, len(responses))
+    (out / "thank_you.md").write_text(note, encoding="utf-8")
+    html = mistune.html(note)
+    (out / "thank_you.html").write_text(
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>You said, we did</title>"
+        f"</head><body style='font-family:system-ui,sans-serif;max-width:720px;margin:40px auto'>"
+        f"{html}</body></html>\n",
+        encoding="utf-8",
+    )
+    written["thank_you"] = out / "thank_you.md"
+    return written

@@ -150,6 +150,18 @@ class WaveParams(_Strict):
         ge=1,
         description="Renewals within this many days of field_end are listed first (two quarters).",
     )
+    followup_include_email: bool = Field(
+        default=False,
+        description="Put contacts' e-mails in the follow-up lists for account "
+        "teams (never in the deck).",
+    )
+    interview_promoters: int = Field(
+        default=10, ge=0, description="Promoters sampled for interviews."
+    )
+    followup_seed: int = Field(default=0, description="Seed of the interview sample.")
+    cooldown_days: int = Field(
+        default=150, ge=0, description="nps-wave plan: no contact is invited again sooner."
+    )
     response_rate_target: float = Field(
         default=40, ge=0, le=100, description="Segments answering less (in %) are flagged."
     )

@@ -505,3 +505,25 @@ def call_table(summary: pd.DataFrame) -> str:
             "Their annual revenue",
         ],
     )
+
+
+def followup_cards(counts: dict[str, int], top_priority: int) -> str:
+    """What the closed-loop lists hold (the lists themselves go to account teams)."""
+    cards = {
+        "Detractors to call": (
+            fmt_int(counts.get("detractor_calls", 0)),
+            f"{fmt_int(top_priority)} in key accounts where a decision-maker detracts: first",
+        ),
+        "Promoters to ask": (fmt_int(counts.get("promoters", 0)), "for referrals and case studies"),
+        "Passives to talk to": (fmt_int(counts.get("passives", 0)), "upsell conversations"),
+        "Interviews": (
+            fmt_int(counts.get("interviews", 0)),
+            "detractors who commented, and a sample of promoters",
+        ),
+    }
+    if "reminders" in counts:
+        cards["Still to answer"] = (
+            fmt_int(counts["reminders"]),
+            "invited, not bounced: reminders by owner",
+        )
+    return kpi_cards(cards)

@@ -1,0 +1,117 @@
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from nps_helpers import followup, themes
+
+
+def responses():
+    rows = [  # account, tier, arr, renewal, owner, respondent, role, score, comment
+        (
+            "A",
+            "key",
+            1000.0,
+            "2027-06-01",
+            "Olga",
+            "c1",
+            "decision_maker",
+            2,
+            "the helpdesk ignores every ticket",
+        ),
+        ("A", "key", 1000.0, "2027-06-01", "Olga", "c2", "user", 10, "great support"),
+        ("B", "small", 50.0, "2026-11-20", "Ben", "c3", "user", 3, "too expensive"),
+        ("C", "small", 9000.0, "2028-01-01", "Ben", "c4", "user", 5, ""),
+        ("D", "premium", 500.0, "2027-09-01", "Olga", "c5", "user", 1, "bugs everywhere"),
+        ("E", "small", 10.0, "2027-01-01", "Ben", "c6", "user", 8, "fine, could be cheaper"),
+        ("F", "small", 20.0, "2027-01-01", "Ben", "c7", "user", 9, "love the product"),
+        ("G", "small", 30.0, "2027-01-01", "Ben", "c8", "user", 10, ""),
+    ]
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "account_id",
+            "tier",
+            "arr",
+            "renewal_date",
+            "owner",
+            "respondent_id",
+            "role",
+            "score",
+            "comment",
+        ],
+    )
+    frame["account_name"] = "Acc " + frame["account_id"]
+    frame["response_id"] = "r" + frame["respondent_id"]
+    frame["category"] = np.select(
+        [frame.score >= 9, frame.score >= 7], ["promoter", "passive"], "detractor"
+    )
+    return frame
+
+
+def test_detractor_calls_order():
+    r = responses()
+    calls = followup.detractor_calls(
+        r, themes.analyse(r["comment"]), ["key", "premium"], dt.date(2026, 10, 31), 182
+    )
+    # A: key account, its decision-maker detracts -> first; B renews in 20 days -> next;
+    # then by revenue: C (9000) before D (500; premium but its detractor is a user)
+    assert calls["respondent_id"].tolist() == ["c1", "c3", "c4", "c5"]
+    assert calls["priority"].tolist() == [1, 2, 3, 3]
+    assert calls.loc[0, "themes"] == "support -"
+    assert "email" not in calls.columns
+
+
+def test_promoters_passives_and_who_is_out():
+    r = responses()
+    assert followup.promoter_list(r)["respondent_id"].tolist() == ["c2", "c8", "c7"]
+    assert followup.passive_list(r)["respondent_id"].tolist() == ["c6"]
+
+
+def test_interview_sample_is_seeded():
+    r = responses()
+    a = followup.interview_sample(r, n_promoters=1, seed=3)
+    b = followup.interview_sample(r, n_promoters=1, seed=3)
+    pd.testing.assert_frame_equal(a, b)
+    detractors = a[a["reason"] == "detractor with a comment"]
+    assert set(detractors["respondent_id"]) == {"c1", "c3", "c5"}, "c4 left no comment"
+    promoters = a[a["reason"] == "random promoter"]
+    assert len(promoters) == 1 and promoters["respondent_id"].iloc[0] in {"c2", "c7"}
+    seeds = {followup.interview_sample(r, 1, seed=s).iloc[-1]["respondent_id"] for s in range(20)}
+    assert seeds == {"c2", "c7"}, "only promoters who commented, when there are enough"
+
+
+def test_reminders_and_owner_rates():
+    r = responses()
+    inv = pd.DataFrame(
+        {
+            "contact_id": ["c1", "c3", "x1", "x2", "x3"],
+            "account_id": ["A", "B", "A", "B", "B"],
+            "owner": ["Olga", "Ben", "Olga", "Ben", "Ben"],
+            "bounced": [False, False, False, True, False],
+            "email": ["a@x", "b@x", "c@x", "d@x", "e@x"],
+        }
+    )
+    rem = followup.reminder_list(inv, r)
+    assert rem["contact_id"].tolist() == ["x3", "x1"], "not answered, not bounced, by owner"
+    rates = followup.owner_response_rates(inv, r, target=60).set_index("owner")
+    assert rates.loc["Olga", "rate"] == 50 and rates.loc["Ben", "rate"] == 50
+    assert rates["below_target"].all()
+
+
+def test_personal_columns_only_when_allowed():
+    frame = pd.DataFrame({"respondent_id": ["c1"], "email": ["old"]})
+    inv = pd.DataFrame({"contact_id": ["c1"], "email": ["c1@x.example"]})
+    assert "email" not in followup.personal_columns(frame, inv, False).columns
+    assert followup.personal_columns(frame, inv, True)["email"].tolist() == ["c1@x.example"]
+
+
+def test_thank_you_and_call_summary():
+    r = responses()
+    themed = themes.analyse(r["comment"])
+    note = followup.thank_you_note(themes.theme_table(r, themed), "Acme", "2026-H2", len(r))
+    assert note.startswith("# You said, we did — 2026-H2")
+    assert "## Support" in note and "*We did:* [describe the change" in note
+    summary = followup.call_summary(r).set_index("owner")
+    assert summary.loc["Olga", "detractors"] == 2 and summary.loc["Olga", "decision_makers"] == 1
+    assert summary.loc["All owners", "detractors"] == 4
