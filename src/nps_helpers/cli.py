@@ -133,6 +133,79 @@ def _cmd_pdf(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_plan(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    import pandas as pd
+
+    from nps_helpers.coverage import invitation_segments
+    from nps_helpers.ingest import read_accounts, read_invitations
+    from nps_helpers.params import load_params
+    from nps_helpers.planning import plan_invitations
+    from nps_helpers.runner import display_path
+
+    root = Path(args.root)
+    waves = []
+    for f in sorted((root / "params").glob("*.yaml")):
+        try:
+            p = load_params(f)
+        except ParamsError:
+            continue
+        if p.inputs.invitations and p.path(p.inputs.invitations).is_file():
+            waves.append(p)
+    if not waves:
+        raise ParamsError(f"{root / 'params'}: no wave with an invitation list to plan from")
+    waves.sort(key=lambda p: p.field_start)
+    latest = waves[-1]
+    history = pd.concat(
+        [read_invitations(p.path(p.inputs.invitations)) for p in waves], ignore_index=True
+    )
+    accounts = read_accounts(latest.path(latest.inputs.accounts))
+    contacts = invitation_segments(
+        read_invitations(latest.path(latest.inputs.invitations)), accounts, latest.role_map
+    )
+    start, end = dt.date.fromisoformat(args.start), dt.date.fromisoformat(args.end)
+    if end < start:
+        raise ParamsError(f"--end {end} is before --start {start}")
+    cooldown = args.cooldown_days if args.cooldown_days is not None else latest.cooldown_days
+    plan, gaps = plan_invitations(
+        contacts, history, start, end, cooldown, tuple(latest.key_tiers), args.slices
+    )
+    out = latest.path(latest.outputs.reports_dir) / "plan" / args.wave
+    out.mkdir(parents=True, exist_ok=True)
+    keep = [
+        c
+        for c in (
+            "invite",
+            "reason",
+            "send_on",
+            "slice",
+            "contact_id",
+            "account_id",
+            "account_name",
+            "tier",
+            "region",
+            "role",
+            "owner",
+            "last_invited",
+        )
+        if c in plan.columns
+    ]
+    plan[keep].to_csv(out / "invitation_plan.csv", index=False)
+    gaps.to_csv(out / "key_account_gaps.csv", index=False)
+    invited = plan[plan["invite"]]
+    print(f"Plan for {args.wave} ({start} to {end}), from {len(waves)} wave(s) of invitations:")
+    print(
+        f"  invite {len(invited):,} of {len(plan):,} contacts in {args.slices} slices; "
+        f"{(~plan['invite']).sum():,} left out (cool-down {cooldown} days, or bounced)"
+    )
+    for (s, send_on), n in invited.groupby(["slice", "send_on"]).size().items():
+        print(f"  slice {s}: {n:,} contacts, send on {send_on}")
+    print(f"  key accounts lacking an invitable decision-maker or user: {len(gaps)}")
+    print(f"Plan: {display_path(out / 'invitation_plan.csv')}")
+    return 0
+
+
 def _demo_present(root: Path) -> bool:
     from nps_helpers.demo import DEMO_WAVES
 
@@ -226,6 +299,18 @@ def build_parser() -> argparse.ArgumentParser:
     pdf.add_argument("--root", default=".", help="project root (default: current folder)")
     pdf.add_argument("--out", help="PDF path (default: reports/<wave>/deck.pdf)")
     pdf.set_defaults(func=_cmd_pdf)
+    plan = sub.add_parser(
+        "plan", help="propose the next wave's invitations (cool-down, key accounts, even slices)"
+    )
+    plan.add_argument("wave", help="the next wave's id, e.g. 2027-H1")
+    plan.add_argument("--start", required=True, help="first day of its field period (YYYY-MM-DD)")
+    plan.add_argument("--end", required=True, help="last day of its field period (YYYY-MM-DD)")
+    plan.add_argument("--root", default=".", help="project root (default: current folder)")
+    plan.add_argument(
+        "--cooldown-days", type=int, help="default: cooldown_days of the latest wave's params (150)"
+    )
+    plan.add_argument("--slices", type=int, default=4, help="send dates (default 4)")
+    plan.set_defaults(func=_cmd_plan)
     data = sub.add_parser("demo-data", help="write the synthetic demo data under data/raw/")
     data.add_argument("--root", default=".", help="project root (default: current folder)")
     data.add_argument("--seed", type=int, default=None, help="random seed (default: the demo's)")
