@@ -251,3 +251,27 @@ def test_followup_lists_written(wave_run):
     assert sheet["owner"].nunique() <= 1, "each owner gets only their accounts"
     html = (root / "reports" / "2026-H2" / "deck.html").read_text(encoding="utf-8")
     assert "Detractors to call" in html
+
+
+def test_drilldown_notebook_executes(wave_run, tmp_path):
+    import papermill as pm
+
+    from nps_helpers.kernel import ensure_kernel
+
+    root, _ = wave_run
+    repo = Path(__file__).resolve().parents[1]
+    out = tmp_path / "drilldown.ipynb"
+    pm.execute_notebook(
+        str(repo / "notebooks" / "drilldown.ipynb"),
+        str(out),
+        parameters={"params_path": str(root / "params" / "2026-H2.yaml")},
+        kernel_name=ensure_kernel(),
+        progress_bar=False,
+        cwd=str(tmp_path),
+    )
+    nb = nbformat.read(out, as_version=4)
+    texts = " ".join(
+        str(o.get("data", {})) for c in nb.cells if c.cell_type == "code" for o in c.outputs
+    )
+    assert "application/vnd.jupyter.widget-view+json" in texts, "the app is displayed"
+    assert "Clusters (TF-IDF + NMF)" in texts or "covered by the codebook" in texts
