@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 KERNEL := $(VENV)/share/jupyter/kernels/nps-workbook/kernel.json
 PYTEST_ARGS ?=
 
-.PHONY: demo test setup lint clean-outputs bench-analytics
+.PHONY: demo test setup lint clean-outputs bench bench-analytics
 
 # The venv is rebuilt when pyproject.toml changes.
 $(BIN)/nps-wave: pyproject.toml
@@ -29,6 +29,9 @@ test: setup  ## run the whole test suite
 lint: setup
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+
+bench: setup  ## whole-wave benchmark against the floor (2k, 20k, 200k responses; ~20 min)
+	$(BIN)/python benchmarks/run.py
 
 bench-analytics: setup  ## time every analytics table on 1,000,000 responses in 8 waves
 	$(BIN)/python benchmarks/analytics.py

@@ -460,10 +460,14 @@ def make_accounts(rng: np.random.Generator, n_accounts: int) -> pd.DataFrame:
     names: set[str] = set()
     account_names = []
     while len(account_names) < n_accounts:
-        name = f"{rng.choice(_NAME_A)} {rng.choice(_NAME_B)} {rng.choice(_NAME_C)}"
-        if name not in names:
-            names.add(name)
-            account_names.append(name)
+        first, second, form = rng.choice(_NAME_A), rng.choice(_NAME_B), rng.choice(_NAME_C)
+        name = f"{first} {second} {form}"
+        k = 2
+        while name in names:  # past ~7,000 accounts the word lists run out: number them
+            name = f"{first} {second} {k} {form}"
+            k += 1
+        names.add(name)
+        account_names.append(name)
     return pd.DataFrame(
         {
             "account_id": [f"A{i:04d}" for i in range(1, n_accounts + 1)],

@@ -1,0 +1,252 @@
+"""Benchmark of a whole wave against the floor the stack allows.
+
+Run: ``.venv/bin/python benchmarks/run.py [--sizes 2000 20000 200000]`` (or ``make bench``).
+For each size it generates one wave with the demo generator (accounts scaled to give
+about that many responses; no previous wave), times the whole ``nps-wave run`` with
+the peak memory of its process tree (CLI and kernel), then times each stage in-process
+(read, clean, validate, metrics, themes, charts, render). The floor is a notebook that
+only imports pandas, plotly and great_expectations, executed by Papermill with the
+same kernel and rendered by the same nbconvert exporter. Results go to
+``benchmarks/results.md`` and ``benchmarks/results.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+import psutil
+
+REPO = Path(__file__).resolve().parents[1]
+NPS_WAVE = str(Path(sys.executable).with_name("nps-wave"))
+RESPONSES_PER_ACCOUNT = 1.57  # what the demo generator yields per account and wave
+WAVE = "2026-H2"
+
+
+def peak_rss(proc: subprocess.Popen, interval: float = 0.1) -> int:
+    """Highest summed RSS of ``proc`` and its children until it ends (bytes)."""
+    peak = 0
+    parent = psutil.Process(proc.pid)
+    while proc.poll() is None:
+        try:
+            procs = [parent, *parent.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in procs if p.is_running()))
+        except psutil.Error:
+            pass
+        time.sleep(interval)
+    return peak
+
+
+def make_project(root: Path, responses: int) -> Path:
+    from nps_helpers.demo import DEMO_WAVES, generate_demo
+
+    accounts = max(40, math.ceil(responses / RESPONSES_PER_ACCOUNT))
+    generate_demo(root, n_accounts=accounts, waves={WAVE: DEMO_WAVES[WAVE]})
+    (root / "params").mkdir(exist_ok=True)
+    text = (REPO / "params" / f"{WAVE}.yaml").read_text(encoding="utf-8")
+    (root / "params" / f"{WAVE}.yaml").write_text(
+        text.replace("previous_wave: 2026-H1", "previous_wave: null"), encoding="utf-8"
+    )
+    shutil.copy(REPO / "params" / "codebook.yaml", root / "params" / "codebook.yaml")
+    return root
+
+
+def whole_run(root: Path) -> tuple[float, int, subprocess.CompletedProcess]:
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [NPS_WAVE, "run", f"params/{WAVE}.yaml"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    peak = peak_rss(proc)
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - start
+    if proc.returncode:
+        raise RuntimeError(f"nps-wave run failed:\n{err[-2000:]}")
+    return seconds, peak, subprocess.CompletedProcess(proc.args, 0, out, err)
+
+
+def stages(root: Path) -> dict[str, float]:
+    """Each stage of the wave, in-process, in the order the notebooks run them."""
+    from nps_helpers import (
+        accounts,
+        charts,
+        clean,
+        coverage,
+        deck,
+        ingest,
+        segments,
+        store,
+        themes,
+        validate,
+    )
+    from nps_helpers.params import load_params
+    from nps_helpers.scoring import nps_summary
+
+    t: dict[str, float] = {}
+
+    def clock(name, fn):
+        start = time.perf_counter()
+        out = fn()
+        t[name] = time.perf_counter() - start
+        return out
+
+    p = load_params(root / "params" / f"{WAVE}.yaml")
+    raw, acc, inv = clock(
+        "read",
+        lambda: (
+            ingest.read_export(p.path(p.inputs.export)),
+            ingest.read_accounts(p.path(p.inputs.accounts)),
+            ingest.read_invitations(p.path(p.inputs.invitations)),
+        ),
+    )
+    res = clock("clean", lambda: clean.clean_responses(raw, acc, p, inv))
+    with tempfile.TemporaryDirectory() as docs:
+        clock(
+            "validate",
+            lambda: validate.run_gate(
+                res.responses, p, acc["account_id"].tolist(), res.quality["rows_in"], Path(docs)
+            ),
+        )
+    r = res.responses
+    data = store.load_wave(p)
+
+    def metrics():
+        tables = segments.segment_tables(r, p.segments, p.segment_pairs, p.min_n)
+        roll = accounts.account_rollup(r)
+        return (
+            nps_summary(r["score"]),
+            tables,
+            roll,
+            accounts.revenue_weighted_nps(r),
+            accounts.revenue_at_risk(roll, p.field_end),
+            coverage.response_rate_by(r, data.invitations, "tier"),
+            coverage.account_coverage(r, data.accounts, data.invitations),
+        )
+
+    _, tables, _, _, _, _, _ = clock("metrics", metrics)
+
+    def theming():
+        themed = themes.analyse(r["comment"], p.codebook_path, r["industry"], r["score"])
+        return themes.theme_table(r, themed), themes.discover(r["comment"], themed)
+
+    by_theme, _ = clock("themes", theming)
+    clock(
+        "charts",
+        lambda: (
+            [charts.figure_html(charts.nps_bar(tables[s], s)) for s in p.segments if s in tables]
+            + [charts.figure_html(charts.theme_impact(by_theme))]
+        ),
+    )
+    executed = p.reports_dir / "executed" / "wave_report.ipynb"
+    with tempfile.TemporaryDirectory() as out:
+        clock("render", lambda: deck.render_deck(executed, Path(out) / "deck.html", p.title))
+    return t
+
+
+def floor(tmp: Path) -> float:
+    """Papermill + nbconvert on a notebook that only imports the stack."""
+    import papermill as pm
+
+    from nps_helpers.deck import render_deck
+    from nps_helpers.kernel import ensure_kernel
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("import pandas\nimport plotly\nimport great_expectations"),
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "nps-workbook",
+        "display_name": "nps",
+        "language": "python",
+    }
+    src = tmp / "floor.ipynb"
+    nbformat.write(nb, src)
+    start = time.perf_counter()
+    pm.execute_notebook(
+        str(src),
+        str(tmp / "floor-out.ipynb"),
+        parameters={"x": 2},
+        kernel_name=ensure_kernel(),
+        progress_bar=False,
+        log_output=False,
+    )
+    render_deck(tmp / "floor-out.ipynb", tmp / "floor.html", "floor")
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[2_000, 20_000, 200_000])
+    args = parser.parse_args()
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    results = []
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        floor_seconds = floor(tmp)
+        print(
+            f"floor (import pandas, plotly, great_expectations; Papermill + nbconvert): "
+            f"{floor_seconds:.1f} s",
+            flush=True,
+        )
+        for size in args.sizes:
+            root = tmp / f"wave-{size}"
+            start = time.perf_counter()
+            make_project(root, size)
+            generated = time.perf_counter() - start
+            seconds, peak, _ = whole_run(root)
+            deck = root / "reports" / WAVE / "deck.html"
+            rows = json.loads((root / "data" / "processed" / WAVE / "quality.json").read_text())
+            row = {
+                "target_responses": size,
+                "rows_in": rows["rows_in"],
+                "responses": rows["kept"],
+                "generate_s": round(generated, 1),
+                "run_s": round(seconds, 1),
+                "floor_s": round(floor_seconds, 1),
+                "ratio": round(seconds / floor_seconds, 2),
+                "peak_mb": round(peak / 2**20),
+                "deck_mb": round(deck.stat().st_size / 2**20, 2),
+                "stages_s": {k: round(v, 2) for k, v in stages(root).items()},
+            }
+            results.append(row)
+            print(json.dumps(row), flush=True)
+    lines = [
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}; {dt.date.today()}",
+        "",
+        "| responses | whole run (s) | floor (s) | run / floor | peak memory (MB) | deck "
+        "(MB) | read | clean | validate | metrics | themes | charts | render |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        s = r["stages_s"]
+        lines.append(
+            f"| {r['responses']:,} | {r['run_s']} | {r['floor_s']} | {r['ratio']} | "
+            f"{r['peak_mb']} | {r['deck_mb']} | {s['read']} | {s['clean']} | "
+            f"{s['validate']} | {s['metrics']} | {s['themes']} | {s['charts']} | "
+            f"{s['render']} |"
+        )
+    (REPO / "benchmarks" / "results.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (REPO / "benchmarks" / "results.json").write_text(
+        json.dumps(results, indent=2) + "\n", encoding="utf-8"
+    )
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
