@@ -62,16 +62,14 @@ LIST_COLUMNS = [
 
 
 def theme_labels(themed) -> pd.Series:
-    """Per response, its themes with polarity, e.g. ``support -, price_billing +``."""
-    parts = []
+    """Per response, its themes with polarity, e.g. ``support -, price_billing +``
+    (built column by column, not row by row)."""
+    joined = pd.Series("", index=themed.tags.index, dtype=object)
     for name in themed.themes:
         label = themed.label(name)
-        parts.append(label.where(label == "", name + " " + label))
-    joined = (
-        pd.concat(parts, axis=1).apply(lambda row: ", ".join(v for v in row if v), axis=1)
-        if parts
-        else pd.Series("", index=themed.tags.index)
-    )
+        piece = (name + " " + label).where(label != "", "")
+        sep = np.where((joined != "") & (piece != ""), ", ", "")
+        joined = joined + sep + piece
     return joined.rename("themes")
 
 
@@ -294,7 +292,7 @@ def write_followup(
     owners = sorted({str(o) for o in responses["owner"].dropna().astype(str)})
     for owner in owners:
         path = owners_dir / f"{_slug(owner)}.xlsx"
-        with pd.ExcelWriter(path, engine="openpyxl") as xlsx:
+        with pd.ExcelWriter(path, engine="xlsxwriter") as xlsx:  # several times faster
             for name, frame in lists.items():
                 if "owner" in frame.columns:
                     part = frame[frame["owner"].astype(str) == owner]
