@@ -111,22 +111,24 @@ def detractor_calls(
     return det[["priority", *LIST_COLUMNS, "days_to_renewal"]].reset_index(drop=True)
 
 
+def category_list(responses: pd.DataFrame, category: str, themed=None) -> pd.DataFrame:
+    """The respondents of one category with what they said, largest accounts first."""
+    base = _base(responses, themed)
+    out = base[base["category"].astype(str) == category]
+    order = ["arr", "score", "respondent_id"]
+    return out.sort_values(order, ascending=[False, False, True])[LIST_COLUMNS].reset_index(
+        drop=True
+    )
+
+
 def promoter_list(responses: pd.DataFrame, themed=None) -> pd.DataFrame:
     """Promoters, for referrals and case studies: largest accounts first."""
-    base = _base(responses, themed)
-    out = base[base["category"].astype(str) == "promoter"]
-    return out.sort_values(["arr", "score", "respondent_id"], ascending=[False, False, True])[
-        LIST_COLUMNS
-    ].reset_index(drop=True)
+    return category_list(responses, "promoter", themed)
 
 
 def passive_list(responses: pd.DataFrame, themed=None) -> pd.DataFrame:
     """Passives, for upsell conversations, with what they said: largest accounts first."""
-    base = _base(responses, themed)
-    out = base[base["category"].astype(str) == "passive"]
-    return out.sort_values(["arr", "score", "respondent_id"], ascending=[False, False, True])[
-        LIST_COLUMNS
-    ].reset_index(drop=True)
+    return category_list(responses, "passive", themed)
 
 
 def interview_sample(
@@ -285,6 +287,7 @@ def write_followup(
             invitations, responses, params.response_rate_target
         )
     written: dict[str, Any] = {"counts": {k: int(len(v)) for k, v in lists.items()}}
+    written["counts"]["top_priority_calls"] = int((lists["detractor_calls"]["priority"] == 1).sum())
     for name, frame in lists.items():
         path = out / f"{name}.csv"
         frame.to_csv(path, index=False)

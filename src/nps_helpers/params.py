@@ -268,6 +268,20 @@ def _describe(error: dict) -> str:
     return f"key '{key}': {error['msg']}{shown}"
 
 
+def read_yaml_mapping(path: Path, what: str) -> dict:
+    """A YAML file whose top level is a mapping; a :class:`ParamsError` naming the file
+    when it is missing, not YAML, or not a mapping."""
+    if not path.is_file():
+        raise ParamsError(f"{path}: {what} not found")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ParamsError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ParamsError(f"{path}: expected a mapping of keys at the top level")
+    return raw
+
+
 def load_params(path: str | Path) -> WaveParams:
     """Read and check ``params/<wave>.yaml``.
 
@@ -295,14 +309,7 @@ def load_params(path: str | Path) -> WaveParams:
     '2026-H2'
     """
     path = Path(path)
-    if not path.is_file():
-        raise ParamsError(f"{path}: params file not found")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ParamsError(f"{path}: not valid YAML: {exc}") from None
-    if not isinstance(raw, dict):
-        raise ParamsError(f"{path}: expected a mapping of keys at the top level")
+    raw = read_yaml_mapping(path, "params file")
     if "root" in raw:
         raise ParamsError(f"{path}: key 'root' is set by the workbook, not in the YAML")
     raw["root"] = project_root_for(path)

@@ -34,7 +34,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from nps_helpers.errors import ParamsError
 
@@ -405,14 +404,10 @@ def load_codebook(path: str | Path | None = None) -> dict[str, Theme]:
 
 @lru_cache(maxsize=8)
 def _load_codebook(path: str) -> tuple[tuple[str, Theme], ...]:
+    from nps_helpers.params import read_yaml_mapping
+
     file = Path(path)
-    if not file.is_file():
-        raise ParamsError(f"{file}: codebook not found")
-    try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ParamsError(f"{file}: not valid YAML: {exc}") from None
-    themes = (raw or {}).get("themes") if isinstance(raw, dict) else None
+    themes = read_yaml_mapping(file, "codebook").get("themes")
     if not isinstance(themes, dict) or not themes:
         raise ParamsError(f"{file}: expected a 'themes:' mapping of theme name -> definition")
     out = []
