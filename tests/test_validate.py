@@ -37,12 +37,37 @@ def test_suite_covers_the_contract(small_params):
     for name in (
         "ExpectTableColumnsToMatchSet",
         "ExpectColumnValuesToBeInTypeList",
-        "ExpectColumnPairValuesToBeInSet",
         "ExpectColumnValuesToBeUnique",
         "ExpectTableRowCountToBeBetween",
         "ExpectColumnValuesToBeBetween",
     ):
         assert name in kinds, name
+    described = [e.description for e in build_suite(small_params, ["A1"], 100)]
+    assert sum(d.startswith("category must match the score") for d in described) == 3
+
+
+def test_unknown_account_names_the_account_and_response(cleaned, small_params):
+    odd = cleaned.responses.copy()
+    odd["account_id"] = odd["account_id"].astype(object)
+    odd.loc[3, "account_id"] = "ACC-NOPE"
+    ids = cleaned.responses["account_id"].unique().tolist()
+    with pytest.raises(WaveValidationError) as err:
+        run_gate(odd, small_params, account_ids=ids)
+    line = next(x for x in str(err.value).splitlines() if "account master" in x)
+    assert f"({len(ids)} accounts): 1 row(s) fail; values 'ACC-NOPE'" in line
+    assert odd.loc[3, "response_id"] in line
+
+
+def test_category_not_matching_score_names_the_row(cleaned, small_params):
+    odd = cleaned.responses.copy()
+    odd["category"] = odd["category"].astype(object)
+    row = odd.index[odd["score"] == 10][0]
+    odd.loc[row, "category"] = "detractor"
+    with pytest.raises(WaveValidationError) as err:
+        run_gate(odd, small_params)
+    (line,) = [x for x in str(err.value).splitlines() if "category must match" in x]
+    assert "(9-10 is promoter): 1 row(s) fail; values 'detractor'" in line
+    assert odd.loc[row, "response_id"] in line
 
 
 def test_critical_failure_names_column_and_rows(cleaned, small_params):
