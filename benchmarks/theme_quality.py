@@ -4,7 +4,8 @@ Run: ``.venv/bin/python benchmarks/theme_quality.py [--set test|dev] [--json FIL
 Reports precision, recall and F1 per theme and macro-averaged, and the accuracy of the
 polarity (+ praise, - complaint, 0 neutral) of the mentions found. The test set
 (tests/data/theme_eval_test.csv) was written independently of the codebook and is only
-measured; the dev set is the one to look at when improving the codebook.
+measured; the dev set (theme_eval_dev.csv and theme_eval_dev_extra.csv, 450 comments) is the one
+to look at when improving the codebook.
 """
 
 from __future__ import annotations
@@ -20,8 +21,19 @@ from nps_helpers import themes
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 
 
-def read_labels(path: Path) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+SETS = {
+    "test": ["theme_eval_test.csv"],
+    "dev": ["theme_eval_dev.csv", "theme_eval_dev_extra.csv"],
+}
+
+
+def read_labels(paths: list[Path]) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
+    frame = pd.concat(
+        [pd.read_csv(p, dtype=str, keep_default_na=False) for p in paths], ignore_index=True
+    )
+    if frame["id"].duplicated().any():
+        dup = frame["id"][frame["id"].duplicated()].tolist()[:5]
+        raise ValueError(f"evaluation ids repeated across files: {dup}")
     labels: dict[str, dict[str, str]] = {}
     for row in frame.itertuples(index=False):
         for item in filter(None, row.themes.split(";")):
@@ -30,8 +42,9 @@ def read_labels(path: Path) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
     return frame, {k: pd.Series(v) for k, v in labels.items()}
 
 
-def evaluate(path: Path, codebook=None) -> dict:
-    frame, labels = read_labels(path)
+def evaluate(paths: Path | list[Path], codebook=None) -> dict:
+    paths = [paths] if isinstance(paths, Path) else list(paths)
+    frame, labels = read_labels(paths)
     themed = themes.analyse(frame["comment"], codebook, scores=frame["score"])
     themed.tags.index = frame["id"]
     themed.polarity.index = frame["id"]
@@ -64,7 +77,9 @@ def evaluate(path: Path, codebook=None) -> dict:
             compared += len(both)
     table = pd.DataFrame(rows)
     return {
-        "file": str(path.relative_to(path.parents[2])) if len(path.parents) > 2 else str(path),
+        "file": " + ".join(
+            str(p.relative_to(p.parents[2])) if len(p.parents) > 2 else str(p) for p in paths
+        ),
         "comments": int(len(frame)),
         "per_theme": table.to_dict("records"),
         "macro_precision": float(table["precision"].mean()),
@@ -105,7 +120,7 @@ def main() -> None:
     parser.add_argument("--codebook", help="codebook YAML (default: params/codebook.yaml)")
     parser.add_argument("--json", help="write the numbers to this file")
     args = parser.parse_args()
-    result = evaluate(DATA / f"theme_eval_{args.set}.csv", args.codebook)
+    result = evaluate([DATA / name for name in SETS[args.set]], args.codebook)
     print(markdown(result))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
