@@ -50,3 +50,67 @@ def test_describe_failure():
         "MappingError: export.csv: column role has labels with no entry in role_map: 'CFO' (1 rows)",
         "The executed notebook, with the error in place, is reports/w/executed/prepare_wave.ipynb",
     ]
+
+
+def _notebook(path, *sources):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("params_path = ''", metadata={"tags": ["parameters"]})]
+    nb.cells += [nbformat.v4.new_code_cell(s) for s in sources]
+    nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "nps", "language": "python"}
+    nbformat.write(nb, path)
+
+
+def test_one_kernel_runs_both_notebooks_with_a_fresh_namespace(project, tmp_path, caplog):
+    """The report notebook runs in the prepare notebook's kernel (same process, modules
+    already imported) but cannot see the prepare notebook's variables."""
+    import json
+
+    import psutil
+
+    from nps_helpers.runner import run_wave
+
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    _notebook(
+        nbs / WAVE_NOTEBOOKS[0],
+        "import os, sys, pathlib\nleft_over = 1\nsys._nps_marker = os.getpid()\n"
+        "pathlib.Path('first.pid').write_text(str(os.getpid()))",
+    )
+    _notebook(
+        nbs / WAVE_NOTEBOOKS[1],
+        "import os, sys, pathlib\nassert 'left_over' not in globals()\n"
+        "assert sys._nps_marker == os.getpid()\n"
+        "pathlib.Path('second.pid').write_text(str(os.getpid()))\nprint('report ran')",
+    )
+    lines = []
+    deck = run_wave(project / "params" / "2026-H2.yaml", nbs, echo=lines.append)
+    pid = int((nbs / "first.pid").read_text())
+    assert pid == int((nbs / "second.pid").read_text())
+    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    assert deck.is_file()
+    executed = json.loads((deck.parent / "executed" / WAVE_NOTEBOOKS[1]).read_text())
+    outputs = [o for c in executed["cells"] for o in c.get("outputs", [])]
+    assert ["".join(o.get("text", "")) for o in outputs] == ["report ran\n"]
+    assert "Could not destroy zmq context" not in caplog.text  # no client left open
+    assert [line.split(":")[0] for line in lines][:2] == [f"[1/3] {WAVE_NOTEBOOKS[0]}"] * 2
+
+
+def test_failure_in_the_second_notebook_still_shuts_the_kernel(project, tmp_path):
+    import psutil
+
+    from nps_helpers.errors import NotebookFailedError
+    from nps_helpers.runner import run_wave
+
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    _notebook(
+        nbs / WAVE_NOTEBOOKS[0],
+        "import os, pathlib\npathlib.Path('k.pid').write_text(str(os.getpid()))",
+    )
+    _notebook(nbs / WAVE_NOTEBOOKS[1], "raise ValueError('boom in report')")
+    with pytest.raises(NotebookFailedError, match="boom in report"):
+        run_wave(project / "params" / "2026-H2.yaml", nbs, echo=lambda _: None)
+    pid = int((nbs / "k.pid").read_text())
+    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from nps_helpers.errors import NotebookFailedError, NpsWorkbookError
@@ -56,7 +57,55 @@ def _kernel_manager_logging_to(log: Path) -> type:
             finally:
                 handle.close()  # the child keeps its own descriptor
 
+        def client(self, **kw):
+            # Papermill leaves the channels of a client it did not own the kernel of
+            # open; they are remembered here and closed after each notebook.
+            kc = super().client(**kw)
+            self.__dict__.setdefault("_open_clients", []).append(kc)
+            return kc
+
+        def close_clients(self) -> None:
+            for kc in self.__dict__.pop("_open_clients", []):
+                kc.stop_channels()
+
     return LoggingKernelManager
+
+
+@contextlib.contextmanager
+def shared_kernel(kernel: str, cwd: Path, log: Path) -> Iterator:
+    """Start kernel ``kernel`` in ``cwd`` (its stderr to ``log``); shut it down on exit.
+
+    Yields the kernel manager, to hand to ``papermill.execute_notebook(km=...)``:
+    Papermill then uses this kernel and leaves it running for the next notebook.
+    """
+    from jupyter_core.utils import run_sync
+
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    km = _kernel_manager_logging_to(log)(kernel_name=kernel)
+    run_sync(km.start_kernel)(cwd=str(cwd))
+    try:
+        yield km
+    finally:
+        km.close_clients()
+        run_sync(km.shutdown_kernel)(now=True)
+        run_sync(km.cleanup_resources)()
+
+
+def reset_namespace(km, timeout: float = 60) -> None:
+    """Empty the kernel's user namespace (``%reset -f``), keeping imported modules."""
+    from jupyter_core.utils import run_sync
+
+    kc = km.client()
+    kc.start_channels()
+    try:
+        run_sync(kc.wait_for_ready)(timeout=timeout)
+        reply = run_sync(kc.execute_interactive)(
+            "%reset -f", silent=True, store_history=False, timeout=timeout
+        )
+    finally:
+        km.close_clients()
+    if reply["content"]["status"] != "ok":
+        raise NpsWorkbookError(f"could not reset the kernel between notebooks: {reply['content']}")
 
 
 def describe_failure(name: str, executed: Path, exc: Exception) -> str:
@@ -116,29 +165,34 @@ def run_wave(
     executed_dir = params.reports_dir / "executed"
     executed_dir.mkdir(parents=True, exist_ok=True)
     logging.getLogger("papermill").setLevel(logging.ERROR)
-    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     kernel_log = executed_dir / "kernel.log"
     kernel_log.write_text("", encoding="utf-8")
-    manager_class = _kernel_manager_logging_to(kernel_log)
     steps = len(WAVE_NOTEBOOKS) + 1
-    for i, name in enumerate(WAVE_NOTEBOOKS, start=1):
-        executed = executed_dir / name
-        echo(f"[{i}/{steps}] {name}: running (wave {params.wave_id}, kernel {kernel})")
-        start = time.perf_counter()
-        try:
-            pm.execute_notebook(
-                str(nb_dir / name),
-                str(executed),
-                parameters={"params_path": str(params_path)},
-                kernel_name=kernel,
-                progress_bar=False,
-                log_output=False,
-                cwd=str(nb_dir),
-                kernel_manager_class=manager_class,
-            )
-        except PapermillExecutionError as exc:
-            raise NotebookFailedError(describe_failure(name, executed, exc)) from None
-        echo(f"[{i}/{steps}] {name}: done in {time.perf_counter() - start:.1f} s")
+    # One kernel for both notebooks: the second one starts with an empty namespace
+    # (%reset) but keeps the imported modules, so pandas and the package load once.
+    with shared_kernel(kernel, nb_dir, kernel_log) as km:
+        for i, name in enumerate(WAVE_NOTEBOOKS, start=1):
+            executed = executed_dir / name
+            echo(f"[{i}/{steps}] {name}: running (wave {params.wave_id}, kernel {kernel})")
+            start = time.perf_counter()
+            if i > 1:
+                reset_namespace(km)
+            try:
+                pm.execute_notebook(
+                    str(nb_dir / name),
+                    str(executed),
+                    parameters={"params_path": str(params_path)},
+                    kernel_name=kernel,
+                    progress_bar=False,
+                    log_output=False,
+                    cwd=str(nb_dir),
+                    km=km,
+                )
+            except PapermillExecutionError as exc:
+                raise NotebookFailedError(describe_failure(name, executed, exc)) from None
+            finally:
+                km.close_clients()
+            echo(f"[{i}/{steps}] {name}: done in {time.perf_counter() - start:.1f} s")
     echo(f"[{steps}/{steps}] rendering the deck")
     subtitle = f"field {params.field_start:%d %b %Y} – {params.field_end:%d %b %Y}"
     deck = render_deck(
