@@ -7,6 +7,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from nps_helpers.xlsx import write_workbook
+
 
 def call_summary(responses: pd.DataFrame) -> pd.DataFrame:
     """Detractors to call back, per account owner.
@@ -293,13 +295,16 @@ def write_followup(
         frame.to_csv(path, index=False)
         written[name] = path
     owners = sorted({str(o) for o in responses["owner"].dropna().astype(str)})
+    by_owner = {
+        name: dict(tuple(frame.groupby(frame["owner"].astype(str), sort=False)))
+        for name, frame in lists.items()
+        if "owner" in frame.columns
+    }
     for owner in owners:
-        path = owners_dir / f"{_slug(owner)}.xlsx"
-        with pd.ExcelWriter(path, engine="xlsxwriter") as xlsx:  # several times faster
-            for name, frame in lists.items():
-                if "owner" in frame.columns:
-                    part = frame[frame["owner"].astype(str) == owner]
-                    part.to_excel(xlsx, sheet_name=name[:31], index=False)
+        write_workbook(
+            owners_dir / f"{_slug(owner)}.xlsx",
+            {name[:31]: parts.get(owner, lists[name].iloc[:0]) for name, parts in by_owner.items()},
+        )
     written["owners"] = owners_dir
     note = thank_you_note(by_theme, params.company, params.title, len(responses))
     (out / "thank_you.md").write_text(note, encoding="utf-8")

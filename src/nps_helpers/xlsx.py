@@ -1,0 +1,299 @@
+"""A fast writer of plain XLSX workbooks: one table per sheet.
+
+Each sheet gets a bold header row that stays frozen while scrolling, an autofilter
+over the table and column widths fitted to the content. Numbers are written as
+numbers, dates and timestamps as real Excel dates, everything else as text.
+
+Why not ``DataFrame.to_excel``: pandas and xlsxwriter spend 4-10 µs on every cell
+in Python, which is 20-70 s for the five million cells of the owner workbooks of a
+200,000-response wave. Here each column becomes its XML in a few vectorized string
+operations, so the same workbooks take a few seconds. The files follow ECMA-376
+(SpreadsheetML) with inline strings, the way streaming writers produce them; Excel,
+LibreOffice, openpyxl and pandas read them.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from itertools import chain, repeat
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+MAX_ROWS = 1_048_576  # Excel's limit, header included
+MAX_COLUMNS = 16_384
+MAX_CELL_CHARS = 32_767
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+_ILLEGAL_XML = r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
+_EXCEL_EPOCH = np.datetime64("1899-12-30T00:00:00", "ns")
+_NS_PER_DAY = 86_400 * 10**9
+
+# style ids in _STYLES' cellXfs
+_HEADER, _DATE, _DATETIME = 1, 2, 3
+
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" '
+    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    "{sheets}"
+    '<Override PartName="/xl/styles.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+    "</Types>"
+)
+_SHEET_TYPE = (
+    '<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+)
+_ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+)
+_REL = (
+    '<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/{kind}" Target="{target}"/>'
+)
+_STYLES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>'
+    '<numFmt numFmtId="165" formatCode="yyyy-mm-dd hh:mm"/></numFmts>'
+    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+    "</cellStyleXfs>"
+    '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    "</cellXfs>"
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>"
+)
+
+
+def column_letter(index: int) -> str:
+    """Excel's name of the 0-based column ``index``: 0 -> A, 25 -> Z, 26 -> AA."""
+    if not 0 <= index < MAX_COLUMNS:
+        raise ValueError(f"column index {index} is outside Excel's 0..{MAX_COLUMNS - 1}")
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+def _escape(text: pd.Series) -> pd.Series:
+    """Text fit for an XML element: illegal control characters dropped, cut to Excel's
+    32,767 characters, ``& < >`` and literal ``_xHHHH_`` escaped."""
+    text = (
+        text.str.replace(_ILLEGAL_XML, "", regex=True)
+        .str.slice(0, MAX_CELL_CHARS)
+        # Excel reads _xHHHH_ as an escaped character; a literal one is written _x005F_xHHHH_
+        .str.replace(r"_(x[0-9A-Fa-f]{4}_)", r"_x005F_\1", regex=True)
+    )
+    return (
+        text.str.replace("&", "&amp;", regex=False)
+        .str.replace("<", "&lt;", regex=False)
+        .str.replace(">", "&gt;", regex=False)
+        .str.replace("\r", "&#13;", regex=False)  # a raw CR would be read back as LF
+    )
+
+
+def _attr(text: str) -> str:
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;").replace(">", "&gt;")
+    )
+
+
+def _per_value(values: pd.Series, tail) -> tuple[np.ndarray, np.ndarray]:
+    """``tail`` applied once per distinct value (answers repeat: tiers, owners, account
+    names), then spread back to the rows. Returns the tails and a mask of present rows."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    present = codes >= 0
+    tails = np.asarray(tail(pd.Series(uniques, dtype=object)), dtype=object)
+    out = np.full(len(values), "", dtype=object)
+    if present.any():
+        out[present] = tails[codes[present]]
+    return out, present
+
+
+def _column_cells(values: pd.Series, refs: np.ndarray) -> tuple[np.ndarray, int]:
+    """The ``<c>`` elements of one column (empty strings for missing values) and the
+    width the column needs, in characters."""
+    values = values.reset_index(drop=True)
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype(object)
+    if pd.api.types.is_bool_dtype(values) and not values.isna().any():
+        tails, present = _per_value(
+            values.astype(bool),
+            lambda u: np.where(u, '" t="b"><v>1</v></c>', '" t="b"><v>0</v></c>'),
+        )
+        width = 6
+    elif pd.api.types.is_datetime64_any_dtype(values):
+        stamps = values.dt.tz_localize(None) if values.dt.tz is not None else values
+        stamps = stamps.astype("datetime64[ns]")
+        ok = stamps.notna().to_numpy()
+        ns = (stamps.to_numpy()[ok] - _EXCEL_EPOCH).astype("int64")
+        has_time = bool((ns % _NS_PER_DAY).any())
+        style = _DATETIME if has_time else _DATE
+        serial = pd.Series(np.nan, index=values.index)
+        serial[ok] = ns / _NS_PER_DAY
+        tails, present = _per_value(
+            serial, lambda u: f'" s="{style}"><v>' + u.map(repr) + "</v></c>"
+        )
+        width = 16 if has_time else 10
+    elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        numbers = values.astype("float64")
+        numbers = numbers.where(np.isfinite(numbers))
+        as_int = pd.api.types.is_integer_dtype(values)
+
+        def number(u: pd.Series) -> pd.Series:
+            text = u.astype("int64").astype(str) if as_int else u.map(repr)
+            return '"><v>' + text + "</v></c>"
+
+        tails, present = _per_value(numbers, number)
+        width = len(f"{numbers.abs().max():,.0f}") + (0 if as_int else 4) if present.any() else 0
+    else:
+        text = values.astype(object)
+        keep = text.notna().to_numpy()
+        text = pd.Series(None, index=values.index, dtype=object)
+        text[keep] = values[keep].astype(str).to_numpy(dtype=object)
+        text[(text == "").to_numpy()] = None
+        tails, present = _per_value(
+            text,
+            lambda u: '" t="inlineStr"><is><t xml:space="preserve">' + _escape(u) + "</t></is></c>",
+        )
+        width = int(text[present].str.len().quantile(0.95)) if present.any() else 0
+    out = np.full(len(values), "", dtype=object)
+    out[present] = '<c r="' + refs[present] + tails[present]
+    return out, width
+
+
+def sheet_xml(frame: pd.DataFrame, sheet_index: int = 0) -> str:
+    """The worksheet XML of ``frame``: header row, then one row per record."""
+    rows, ncols = len(frame) + 1, frame.shape[1]
+    if rows > MAX_ROWS:
+        raise ValueError(f"{rows:,} rows do not fit in an Excel sheet (at most {MAX_ROWS:,})")
+    if ncols > MAX_COLUMNS:
+        raise ValueError(f"{ncols:,} columns do not fit in an Excel sheet (at most {MAX_COLUMNS})")
+    letters = [column_letter(j) for j in range(ncols)]
+    last = f"{letters[-1]}{rows}" if ncols else "A1"
+    numbers = np.arange(2, rows + 1).astype(str).astype(object)
+    header = pd.Series([str(c) for c in frame.columns], dtype=object)
+    header_cells = "".join(
+        f'<c r="{letter}1" s="{_HEADER}" t="inlineStr"><is><t xml:space="preserve">{text}'
+        "</t></is></c>"
+        for letter, text in zip(letters, _escape(header), strict=True)
+    )
+    columns, widths = [], []
+    for j, letter in enumerate(letters):
+        cells, width = _column_cells(frame.iloc[:, j], letter + numbers)
+        columns.append(cells)
+        widths.append(min(60, max(8, width, len(str(frame.columns[j]))) + 2))
+    opens = '<row r="' + numbers + '">'
+    body = "".join(chain.from_iterable(zip(opens, *columns, repeat("</row>"))))
+    selected = ' tabSelected="1"' if sheet_index == 0 else ""
+    cols = "".join(
+        f'<col min="{j}" max="{j}" width="{w}" customWidth="1"/>'
+        for j, w in enumerate(widths, start=1)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f'<dimension ref="A1:{last}"/>'
+        f"<sheetViews><sheetView{selected} "
+        'workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
+        'state="frozen"/><selection pane="bottomLeft"/></sheetView></sheetViews>'
+        '<sheetFormatPr defaultRowHeight="15"/>'
+        + (f"<cols>{cols}</cols>" if cols else "")
+        + f'<sheetData><row r="1">{header_cells}</row>'
+        + body
+        + "</sheetData>"
+        + (f'<autoFilter ref="A1:{last}"/>' if ncols else "")
+        + "</worksheet>"
+    )
+
+
+def check_sheet_names(names: list[str]) -> None:
+    """Raise ValueError unless every name is a valid, unique Excel sheet name."""
+    seen: set[str] = set()
+    for name in names:
+        if not name or len(name) > 31 or _BAD_SHEET_CHARS.search(name) or name[0] == "'":
+            raise ValueError(
+                f"{name!r} is not a valid Excel sheet name (1-31 characters, none of []:*?/\\)"
+            )
+        if name.lower() in seen:
+            raise ValueError(f"sheet name {name!r} appears twice (Excel ignores case)")
+        seen.add(name.lower())
+
+
+def write_workbook(path: str | Path, sheets: dict[str, pd.DataFrame]) -> Path:
+    """Write ``sheets`` (sheet name -> table, in order) as one XLSX workbook at ``path``.
+
+    Raises
+    ------
+    ValueError
+        For no sheets, an invalid or repeated sheet name, or a table larger than a sheet.
+    """
+    names = list(sheets)
+    if not names:
+        raise ValueError(f"{path}: a workbook needs at least one sheet")
+    check_sheet_names(names)
+    path = Path(path)
+    defined = "".join(
+        f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
+        f"{_attr(chr(39) + name.replace(chr(39), chr(39) * 2) + chr(39))}!$A$1:"
+        f"${column_letter(frame.shape[1] - 1)}${len(frame) + 1}</definedName>"
+        for i, (name, frame) in enumerate(sheets.items())
+        if frame.shape[1]
+    )
+    workbook = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        "<bookViews><workbookView/></bookViews><sheets>"
+        + "".join(
+            f'<sheet name="{_attr(name)}" sheetId="{i}" r:id="rId{i}"/>'
+            for i, name in enumerate(names, start=1)
+        )
+        + "</sheets>"
+        + (f"<definedNames>{defined}</definedNames>" if defined else "")
+        + "</workbook>"
+    )
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        + "".join(
+            _REL.format(n=i, kind="worksheet", target=f"worksheets/sheet{i}.xml")
+            for i in range(1, len(names) + 1)
+        )
+        + _REL.format(n=len(names) + 1, kind="styles", target="styles.xml")
+        + "</Relationships>"
+    )
+    types = _CONTENT_TYPES.format(
+        sheets="".join(_SHEET_TYPE.format(n=i) for i in range(1, len(names) + 1))
+    )
+    tmp = path.with_name(path.name + ".part")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        zf.writestr("[Content_Types].xml", types)
+        zf.writestr("_rels/.rels", _ROOT_RELS)
+        zf.writestr("xl/workbook.xml", workbook)
+        zf.writestr("xl/_rels/workbook.xml.rels", rels)
+        zf.writestr("xl/styles.xml", _STYLES)
+        for i, frame in enumerate(sheets.values(), start=1):
+            zf.writestr(f"xl/worksheets/sheet{i}.xml", sheet_xml(frame, i - 1))
+    tmp.replace(path)
+    return path
