@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -204,6 +206,54 @@ def test_scrubber():
     assert out[0] == "[name] was great, call [phone] or [email]"
     assert "Lindqvist" not in out[1] and "ACME" not in out[1]
     assert out[2] == "on 2026-10-01 we had 99.9%", "dates and numbers are not phone numbers"
+
+
+def test_scrubber_phrases_short_parts_and_word_boundaries():
+    scrub = themes.scrubber(["Bo Li", "Seán O'Brien", "Müller & Söhne AG", None, "  "])
+    out = scrub(
+        pd.Series(
+            [
+                "bo li called; Li alone stays",
+                "O'Brien's team and SEÁN",
+                "müller & söhne ag renewed",
+                "Mullerson and Brienne are other people",
+                None,
+            ]
+        )
+    )
+    assert out.tolist() == [
+        "[name] called; Li alone stays",  # "Li" is under three letters: only the full name
+        "[name]'s team and [name]",
+        "[name] renewed",
+        "Mullerson and Brienne are other people",
+        "",
+    ]
+
+
+def test_scrubber_for_a_large_company():
+    scrub = themes.scrubber([f"Person{i} Family{i}" for i in range(100_000)])
+    assert scrub(pd.Series(["family99999 said hi to person5"]))[0] == "[name] said hi to [name]"
+
+
+WORD = r"[A-Za-zà-öø-ÿ]{1,8}"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.from_regex(r"[A-Za-zÀ-ÿ]{1,8}( [A-Za-zÀ-ÿ]{1,8}){0,2}", fullmatch=True), max_size=6
+    ),
+    st.lists(st.from_regex(r"[A-Za-zÀ-ÿ]{1,8}", fullmatch=True), max_size=12),
+)
+def test_scrubbed_text_keeps_no_name_word(names, filler):
+    words = filler + [w for n in names for w in n.split()]
+    text = " ".join(words)
+    out = themes.scrubber(names)(pd.Series([text]))[0]
+    left = {w.casefold() for w in re.findall(r"\w+", out)}
+    for name in names:
+        for part in name.split():
+            if len(part) >= 3 or len(name.split()) == 1:
+                assert part.casefold() not in left or part.casefold() == "name", (name, out)
 
 
 def test_shorten():

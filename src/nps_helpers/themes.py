@@ -815,28 +815,67 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<![\w])(?:\+\d{1,3}[\s.-]?)?(?:\(?\d{2,5}\)?[\s.-]?){2,4}\d{3,5}(?![\w])")
 
 
+_WORD = re.compile(r"\w+")
+
+
+class _NameScrubber:
+    """Replaces e-mail addresses, phone numbers and known names in texts.
+
+    Names are matched as words, ignoring case: each whole name (``Maya Lindqvist``,
+    ``Acme Logistics GmbH``) and each of its space-separated parts of three or more
+    characters (``Maya``, ``Lindqvist``, ``Acme``). Lookups are set lookups per word,
+    so building the scrubber for 100,000 names takes well under a second (a regular
+    expression of all the names would take tens of seconds to compile).
+    """
+
+    def __init__(self, names: Iterable[str]):
+        self.singles: set[str] = set()
+        self.phrases: set[tuple[str, ...]] = set()
+        for name in names:
+            if not isinstance(name, str) or not name.strip():
+                continue
+            for piece in [name, *(p for p in name.split() if len(p) >= 3)]:
+                words = tuple(w.casefold() for w in _WORD.findall(piece))
+                if len(words) == 1:
+                    self.singles.add(words[0])
+                elif words:
+                    self.phrases.add(words)
+        self.longest = max((len(p) for p in self.phrases), default=1)
+
+    def _names(self, text: str) -> str:
+        words = list(_WORD.finditer(text))
+        keys = [w.group().casefold() for w in words]
+        out, last, i = [], 0, 0
+        while i < len(words):
+            span = 0
+            for n in range(min(self.longest, len(words) - i), 0, -1):
+                joined = all(  # the words of a phrase are next to each other
+                    words[k + 1].start() - words[k].end() <= 3 for k in range(i, i + n - 1)
+                )
+                key = tuple(keys[i : i + n])
+                if joined and (key in self.phrases or (n == 1 and keys[i] in self.singles)):
+                    span = n
+                    break
+            if span:
+                out += [text[last : words[i].start()], "[name]"]
+                last = words[i + span - 1].end()
+                i += span
+            else:
+                i += 1
+        return "".join(out) + text[last:] if out else text
+
+    def __call__(self, texts: pd.Series) -> pd.Series:
+        out = texts.fillna("").astype(str).str.replace(EMAIL, "[email]", regex=True)
+        out = out.str.replace(PHONE, "[phone]", regex=True)
+        if self.singles or self.phrases:
+            out = out.map(self._names)
+        return out
+
+
 def scrubber(names: Iterable[str]) -> Any:
     """A function that removes e-mail addresses, phone numbers and the given names
     (people and accounts, whole words, any case) from a Series of texts."""
-    tokens: set[str] = set()
-    for name in names:
-        if not isinstance(name, str) or not name.strip():
-            continue
-        tokens.add(name.strip())
-        tokens.update(part for part in re.split(r"\s+", name.strip()) if len(part) >= 3)
-    pattern = None
-    if tokens:
-        alternatives = "|".join(re.escape(t) for t in sorted(tokens, key=len, reverse=True))
-        pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
-
-    def scrub(texts: pd.Series) -> pd.Series:
-        out = texts.fillna("").astype(str).str.replace(EMAIL, "[email]", regex=True)
-        out = out.str.replace(PHONE, "[phone]", regex=True)
-        if pattern is not None:
-            out = out.str.replace(pattern, "[name]", regex=True)
-        return out
-
-    return scrub
+    return _NameScrubber(names)
 
 
 def shorten(texts: pd.Series, limit: int = 220) -> pd.Series:
