@@ -115,3 +115,48 @@ def test_thank_you_and_call_summary():
     summary = followup.call_summary(r).set_index("owner")
     assert summary.loc["Olga", "detractors"] == 2 and summary.loc["Olga", "decision_makers"] == 1
     assert summary.loc["All owners", "detractors"] == 4
+
+
+def test_lists_share_one_labelling():
+    r = responses()
+    labelled = followup._base(r, themes.analyse(r["comment"]))
+    assert labelled.loc[0, "themes"] == "support -"
+    calls = followup.detractor_calls(labelled, None, ["key"], dt.date(2026, 10, 31))
+    assert calls.loc[calls["respondent_id"] == "c1", "themes"].item() == "support -"
+    assert followup.promoter_list(r)["themes"].eq("").all(), "no themes given, none made up"
+
+
+def test_write_followup_owner_workbooks(project):
+    """Each owner's workbook has every list, only that owner's rows, and the rows of all
+    owners add up to the wave's lists."""
+    from nps_helpers import clean, ingest
+    from nps_helpers.params import load_params
+
+    params = load_params(project / "params" / "2026-H2.yaml")
+    raw = ingest.read_qualtrics(params.path(params.inputs.export))
+    accounts = ingest.read_accounts(params.path(params.inputs.accounts))
+    invitations = ingest.read_invitations(params.path(params.inputs.invitations))
+    r = clean.clean_responses(raw, accounts, params, invitations).responses
+    invitations = invitations.merge(accounts[["account_id", "owner"]], on="account_id")
+    themed = themes.analyse(r["comment"])
+    written = followup.write_followup(params, r, themed, invitations, themes.theme_table(r, themed))
+    books = sorted(written["owners"].glob("*.xlsx"))
+    assert len(books) == r["owner"].nunique() > 1
+    totals = dict.fromkeys(written["counts"], 0)
+    for book in books:
+        sheets = pd.read_excel(book, sheet_name=None)
+        assert list(sheets) == [
+            "detractor_calls",
+            "promoters",
+            "passives",
+            "interviews",
+            "reminders",
+            "owner_response_rates",
+        ]
+        owners = pd.concat([s["owner"] for s in sheets.values() if len(s)]).unique()
+        assert len(owners) == 1, book
+        for name, sheet in sheets.items():
+            totals[name] += len(sheet)
+    for name in ("detractor_calls", "promoters", "passives", "interviews", "reminders"):
+        assert totals[name] == written["counts"][name], name
+    assert written["counts"]["detractor_calls"] == (r["category"] == "detractor").sum()

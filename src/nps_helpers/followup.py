@@ -76,8 +76,13 @@ def theme_labels(themed) -> pd.Series:
 
 
 def _base(responses: pd.DataFrame, themed=None) -> pd.DataFrame:
+    """The responses with their ``themes`` labels (kept when already there and no
+    ``themed`` is given, so several lists can share one labelling)."""
     out = responses.copy()
-    out["themes"] = theme_labels(themed).reindex(out.index).fillna("") if themed is not None else ""
+    if themed is not None:
+        out["themes"] = theme_labels(themed).reindex(out.index).fillna("")
+    elif "themes" not in out.columns:
+        out["themes"] = ""
     return out
 
 
@@ -267,15 +272,14 @@ def write_followup(
     out = params.reports_dir / "followup"
     owners_dir = out / "owners"
     owners_dir.mkdir(parents=True, exist_ok=True)
+    labelled = _base(responses, themed)  # once, for all the lists
     lists = {
         "detractor_calls": detractor_calls(
-            responses, themed, params.key_tiers, params.field_end, params.renewal_horizon_days
+            labelled, None, params.key_tiers, params.field_end, params.renewal_horizon_days
         ),
-        "promoters": promoter_list(responses, themed),
-        "passives": passive_list(responses, themed),
-        "interviews": interview_sample(
-            responses, params.interview_promoters, params.followup_seed, themed
-        ),
+        "promoters": promoter_list(labelled),
+        "passives": passive_list(labelled),
+        "interviews": interview_sample(labelled, params.interview_promoters, params.followup_seed),
     }
     lists = {
         k: personal_columns(v, invitations, params.followup_include_email) for k, v in lists.items()

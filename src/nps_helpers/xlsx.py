@@ -94,21 +94,30 @@ def column_letter(index: int) -> str:
     return name
 
 
+_NEEDS_ESCAPE = _ILLEGAL_XML[:-1] + r"&<>\r]|_x[0-9A-Fa-f]{4}_"
+
+
 def _escape(text: pd.Series) -> pd.Series:
     """Text fit for an XML element: illegal control characters dropped, cut to Excel's
     32,767 characters, ``& < >`` and literal ``_xHHHH_`` escaped."""
-    text = (
-        text.str.replace(_ILLEGAL_XML, "", regex=True)
-        .str.slice(0, MAX_CELL_CHARS)
+    text = text.astype(object)
+    long = text.str.len() > MAX_CELL_CHARS
+    if long.any():
+        text = text.where(~long, text.str.slice(0, MAX_CELL_CHARS))
+    needs = text.str.contains(_NEEDS_ESCAPE, regex=True)
+    if not needs.any():  # the usual case: one scan, no rewriting
+        return text
+    part = (
+        text[needs]
+        .str.replace(_ILLEGAL_XML, "", regex=True)
         # Excel reads _xHHHH_ as an escaped character; a literal one is written _x005F_xHHHH_
         .str.replace(r"_(x[0-9A-Fa-f]{4}_)", r"_x005F_\1", regex=True)
-    )
-    return (
-        text.str.replace("&", "&amp;", regex=False)
+        .str.replace("&", "&amp;", regex=False)
         .str.replace("<", "&lt;", regex=False)
         .str.replace(">", "&gt;", regex=False)
         .str.replace("\r", "&#13;", regex=False)  # a raw CR would be read back as LF
     )
+    return text.where(~needs, part)
 
 
 def _attr(text: str) -> str:
