@@ -114,3 +114,35 @@ def test_failure_in_the_second_notebook_still_shuts_the_kernel(project, tmp_path
         run_wave(project / "params" / "2026-H2.yaml", nbs, echo=lambda _: None)
     pid = int((nbs / "k.pid").read_text())
     assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+
+
+def test_warm_up_imports_in_the_kernel_and_leaves_the_namespace_empty(tmp_path):
+    """The warm-up loads modules into the kernel (a missing one is skipped, not fatal)
+    and leaves nothing in the user namespace the notebooks see."""
+    from jupyter_core.utils import run_sync
+
+    from nps_helpers.runner import finish_warm_up, shared_kernel, warm_up
+
+    log = tmp_path / "kernel.log"
+    with shared_kernel(ensure_kernel(), tmp_path, log) as km:
+        finish_warm_up(km, warm_up(km, ("colorsys", "no_such_module_for_nps", "wave")))
+        kc = km.client()
+        kc.start_channels()
+        try:
+            run_sync(kc.wait_for_ready)(timeout=60)
+            out = []
+            code = (
+                "import sys\n"
+                "print(sorted(m for m in ('colorsys', 'wave', 'no_such_module_for_nps') "
+                "if m in sys.modules), "
+                "sorted(k for k in globals() if 'warm' in k))"
+            )
+            reply = run_sync(kc.execute_interactive)(
+                code,
+                timeout=60,
+                output_hook=lambda msg: out.append(msg["content"].get("text", "")),
+            )
+        finally:
+            kc.stop_channels()
+    assert reply["content"]["status"] == "ok"
+    assert "".join(out).strip() == "['colorsys', 'wave'] []"

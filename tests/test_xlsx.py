@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from nps_helpers.xlsx import (
     MAX_CELL_CHARS,
+    Table,
     check_sheet_names,
     column_letter,
     sheet_xml,
@@ -183,3 +184,23 @@ def test_any_text_and_numbers_survive_the_round_trip(tmp_path_factory, rows):
         assert (row[0] or None) == want  # text of only control characters: empty
         assert row[1] == i
         assert row[2] == (f if np.isfinite(f) else None)
+
+
+def test_table_take_writes_the_same_rows_as_the_frame_subset(tmp_path):
+    """An owner's sheet cut from a prepared Table equals the sheet of the frame's rows
+    (column widths stay those of the whole list, so every owner's workbook looks alike)."""
+    import re
+
+    def cells(xml):
+        return re.sub(r"<cols>.*?</cols>", "", xml)
+
+    frame = _frame()
+    table = Table.of(frame)
+    assert len(table) == len(frame) and table.columns == tuple(frame.columns)
+    mask = np.array([True, False, True, False])
+    assert cells(sheet_xml(table.take(mask))) == cells(sheet_xml(frame[mask]))
+    assert cells(sheet_xml(table.take([3, 0]))) == cells(sheet_xml(frame.iloc[[3, 0]]))
+    assert sheet_xml(table.take(mask)).count("<col ") == frame.shape[1]
+    path = write_workbook(tmp_path / "t.xlsx", {"a": table.take(mask), "b": frame.iloc[:0]})
+    back = pd.read_excel(path, sheet_name="a")
+    assert back["score"].tolist() == frame["score"][mask].tolist()

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from nps_helpers.xlsx import write_workbook
+from nps_helpers.xlsx import Table, write_workbook
 
 
 def call_summary(responses: pd.DataFrame) -> pd.DataFrame:
@@ -299,15 +299,16 @@ def write_followup(
         frame.to_csv(path, index=False)
         written[name] = path
     owners = sorted({str(o) for o in responses["owner"].dropna().astype(str)})
-    by_owner = {
-        name: dict(tuple(frame.groupby(frame["owner"].astype(str), sort=False)))
+    # each list becomes cell XML once; an owner's workbook takes that owner's rows
+    tables = {
+        name[:31]: (Table.of(frame), frame["owner"].astype(str).to_numpy())
         for name, frame in lists.items()
         if "owner" in frame.columns
     }
     for owner in owners:
         write_workbook(
             owners_dir / f"{_slug(owner)}.xlsx",
-            {name[:31]: parts.get(owner, lists[name].iloc[:0]) for name, parts in by_owner.items()},
+            {name: table.take(of == owner) for name, (table, of) in tables.items()},
         )
     written["owners"] = owners_dir
     note = thank_you_note(by_theme, params.company, params.title, len(responses))

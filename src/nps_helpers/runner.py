@@ -91,6 +91,58 @@ def shared_kernel(kernel: str, cwd: Path, log: Path) -> Iterator:
         run_sync(km.cleanup_resources)()
 
 
+#: What the wave notebooks import, loaded into the kernel while the CLI loads Papermill
+#: and nbconvert (two processes, two cores): the notebooks then find them in place.
+WARM_MODULES = (
+    "pandas",
+    "great_expectations",
+    "great_expectations.checkpoint",
+    "great_expectations.expectations.row_conditions",
+    "nps_helpers.clean",
+    "nps_helpers.ingest",
+    "nps_helpers.store",
+    "nps_helpers.validate",
+    "nps_helpers.report",
+    "nps_helpers.charts",
+    "nps_helpers.followup",
+    "nps_helpers.themes",
+    "vaderSentiment.vaderSentiment",
+    "sklearn.decomposition",
+    "sklearn.feature_extraction.text",
+)
+
+
+def warm_up(km, modules: tuple[str, ...] = WARM_MODULES):
+    """Ask the kernel to import ``modules`` without waiting for it; returns the client
+    to hand to :func:`finish_warm_up`. Nothing lands in the user namespace, and a module
+    that fails to import is skipped (the notebook that needs it reports the error)."""
+    kc = km.client()
+    kc.start_channels()
+    code = (
+        "def _nps_warm(names):\n"
+        "    import importlib\n"
+        "    for name in names:\n"
+        "        try:\n"
+        "            importlib.import_module(name)\n"
+        "        except Exception:\n"
+        "            pass\n"
+        f"_nps_warm({list(modules)!r})\n"
+        "del _nps_warm\n"
+    )
+    kc.execute(code, silent=True, store_history=False)
+    return kc
+
+
+def finish_warm_up(km, kc, timeout: float = 120) -> None:
+    """Wait until the kernel has done the imports :func:`warm_up` asked for."""
+    from jupyter_core.utils import run_sync
+
+    try:
+        run_sync(kc.wait_for_ready)(timeout=timeout)  # answers after the warm-up ran
+    finally:
+        km.close_clients()
+
+
 def reset_namespace(km, timeout: float = 60) -> None:
     """Empty the kernel's user namespace (``%reset -f``), keeping imported modules."""
     from jupyter_core.utils import run_sync
@@ -153,24 +205,28 @@ def run_wave(
         When a notebook fails: the message names the notebook, the cell, the error
         and where the executed notebook is.
     """
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
-
-    from nps_helpers.deck import render_deck
-
     params_path = Path(params_path).resolve()
     params = load_params(params_path)
     nb_dir = Path(notebooks_dir).resolve() if notebooks_dir else default_notebooks_dir(params)
     kernel = ensure_kernel()
     executed_dir = params.reports_dir / "executed"
     executed_dir.mkdir(parents=True, exist_ok=True)
-    logging.getLogger("papermill").setLevel(logging.ERROR)
     kernel_log = executed_dir / "kernel.log"
     kernel_log.write_text("", encoding="utf-8")
     steps = len(WAVE_NOTEBOOKS) + 1
     # One kernel for both notebooks: the second one starts with an empty namespace
     # (%reset) but keeps the imported modules, so pandas and the package load once.
     with shared_kernel(kernel, nb_dir, kernel_log) as km:
+        # the kernel imports what the notebooks need while this process loads
+        # Papermill and nbconvert
+        warming = warm_up(km)
+        import papermill as pm
+        from papermill.exceptions import PapermillExecutionError
+
+        from nps_helpers.deck import render_deck
+
+        logging.getLogger("papermill").setLevel(logging.ERROR)
+        finish_warm_up(km, warming)
         for i, name in enumerate(WAVE_NOTEBOOKS, start=1):
             executed = executed_dir / name
             echo(f"[{i}/{steps}] {name}: running (wave {params.wave_id}, kernel {kernel})")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from dataclasses import dataclass
 from itertools import chain, repeat
 from pathlib import Path
 
@@ -138,9 +139,9 @@ def _per_value(values: pd.Series, tail) -> tuple[np.ndarray, np.ndarray]:
     return out, present
 
 
-def _column_cells(values: pd.Series, refs: np.ndarray) -> tuple[np.ndarray, int]:
-    """The ``<c>`` elements of one column (empty strings for missing values) and the
-    width the column needs, in characters."""
+def _column_tails(values: pd.Series) -> tuple[np.ndarray, int]:
+    """Per row, the ``<c>`` element of one column after its ``r`` reference (empty
+    strings for missing values), and the width the column needs, in characters."""
     values = values.reset_index(drop=True)
     if isinstance(values.dtype, pd.CategoricalDtype):
         values = values.astype(object)
@@ -185,32 +186,63 @@ def _column_cells(values: pd.Series, refs: np.ndarray) -> tuple[np.ndarray, int]
             lambda u: '" t="inlineStr"><is><t xml:space="preserve">' + _escape(u) + "</t></is></c>",
         )
         width = int(text[present].str.len().quantile(0.95)) if present.any() else 0
-    out = np.full(len(values), "", dtype=object)
-    out[present] = '<c r="' + refs[present] + tails[present]
-    return out, width
+    return tails, width
 
 
-def sheet_xml(frame: pd.DataFrame, sheet_index: int = 0) -> str:
-    """The worksheet XML of ``frame``: header row, then one row per record."""
-    rows, ncols = len(frame) + 1, frame.shape[1]
+@dataclass(frozen=True)
+class Table:
+    """A table turned into cell XML once, to be written whole or in parts: the owner
+    workbooks take their rows of each list with :meth:`take`, without converting
+    the values again."""
+
+    columns: tuple[str, ...]
+    tails: tuple[np.ndarray, ...]
+    widths: tuple[int, ...]
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> Table:
+        if frame.shape[1] > MAX_COLUMNS:
+            raise ValueError(
+                f"{frame.shape[1]:,} columns do not fit in an Excel sheet (at most {MAX_COLUMNS})"
+            )
+        tails, widths = [], []
+        for j, name in enumerate(frame.columns):
+            cells, width = _column_tails(frame.iloc[:, j])
+            tails.append(cells)
+            widths.append(min(60, max(8, width, len(str(name)))) + 2)
+        return cls(tuple(str(c) for c in frame.columns), tuple(tails), tuple(widths))
+
+    def __len__(self) -> int:
+        return len(self.tails[0]) if self.tails else 0
+
+    def take(self, positions) -> Table:
+        """The rows at ``positions`` (integers or a boolean mask), in that order."""
+        return Table(self.columns, tuple(t[positions] for t in self.tails), self.widths)
+
+
+def sheet_xml(table: pd.DataFrame | Table, sheet_index: int = 0) -> str:
+    """The worksheet XML of ``table``: header row, then one row per record."""
+    if isinstance(table, pd.DataFrame):
+        table = Table.of(table)
+    rows, ncols = len(table) + 1, len(table.columns)
     if rows > MAX_ROWS:
         raise ValueError(f"{rows:,} rows do not fit in an Excel sheet (at most {MAX_ROWS:,})")
-    if ncols > MAX_COLUMNS:
-        raise ValueError(f"{ncols:,} columns do not fit in an Excel sheet (at most {MAX_COLUMNS})")
     letters = [column_letter(j) for j in range(ncols)]
     last = f"{letters[-1]}{rows}" if ncols else "A1"
     numbers = np.arange(2, rows + 1).astype(str).astype(object)
-    header = pd.Series([str(c) for c in frame.columns], dtype=object)
+    header = pd.Series(list(table.columns), dtype=object)
     header_cells = "".join(
         f'<c r="{letter}1" s="{_HEADER}" t="inlineStr"><is><t xml:space="preserve">{text}'
         "</t></is></c>"
         for letter, text in zip(letters, _escape(header), strict=True)
     )
-    columns, widths = [], []
-    for j, letter in enumerate(letters):
-        cells, width = _column_cells(frame.iloc[:, j], letter + numbers)
+    columns = []
+    for letter, tails in zip(letters, table.tails, strict=True):
+        present = tails != ""
+        cells = np.full(len(tails), "", dtype=object)
+        cells[present] = '<c r="' + letter + numbers[present] + tails[present]
         columns.append(cells)
-        widths.append(min(60, max(8, width, len(str(frame.columns[j]))) + 2))
+    widths = table.widths
     opens = '<row r="' + numbers + '">'
     body = "".join(chain.from_iterable(zip(opens, *columns, repeat("</row>"))))
     selected = ' tabSelected="1"' if sheet_index == 0 else ""
@@ -249,7 +281,7 @@ def check_sheet_names(names: list[str]) -> None:
         seen.add(name.lower())
 
 
-def write_workbook(path: str | Path, sheets: dict[str, pd.DataFrame]) -> Path:
+def write_workbook(path: str | Path, sheets: dict[str, pd.DataFrame | Table]) -> Path:
     """Write ``sheets`` (sheet name -> table, in order) as one XLSX workbook at ``path``.
 
     Raises
@@ -262,12 +294,13 @@ def write_workbook(path: str | Path, sheets: dict[str, pd.DataFrame]) -> Path:
         raise ValueError(f"{path}: a workbook needs at least one sheet")
     check_sheet_names(names)
     path = Path(path)
+    tables = [t if isinstance(t, Table) else Table.of(t) for t in sheets.values()]
     defined = "".join(
         f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
         f"{_attr(chr(39) + name.replace(chr(39), chr(39) * 2) + chr(39))}!$A$1:"
-        f"${column_letter(frame.shape[1] - 1)}${len(frame) + 1}</definedName>"
-        for i, (name, frame) in enumerate(sheets.items())
-        if frame.shape[1]
+        f"${column_letter(len(table.columns) - 1)}${len(table) + 1}</definedName>"
+        for i, (name, table) in enumerate(zip(names, tables, strict=True))
+        if table.columns
     )
     workbook = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -302,7 +335,7 @@ def write_workbook(path: str | Path, sheets: dict[str, pd.DataFrame]) -> Path:
         zf.writestr("xl/workbook.xml", workbook)
         zf.writestr("xl/_rels/workbook.xml.rels", rels)
         zf.writestr("xl/styles.xml", _STYLES)
-        for i, frame in enumerate(sheets.values(), start=1):
-            zf.writestr(f"xl/worksheets/sheet{i}.xml", sheet_xml(frame, i - 1))
+        for i, table in enumerate(tables, start=1):
+            zf.writestr(f"xl/worksheets/sheet{i}.xml", sheet_xml(table, i - 1))
     tmp.replace(path)
     return path
