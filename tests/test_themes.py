@@ -297,3 +297,30 @@ def test_tag_and_analyse_never_fail_and_agree(texts):
     assert tags.equals(got.tags)
     assert got.polarity.notna().equals(got.tags)
     assert got.sentiment.between(-1, 1).all()
+
+
+def test_chunked_analyse_and_tag_equal_one_pass(monkeypatch):
+    """Large inputs are themed in chunks; the result is the same as in one pass."""
+    comments = pd.Series(
+        [
+            "Support is slow and the invoices are wrong",
+            "no problems with support, great onboarding",
+            "",
+            None,
+            "Oh great, another outage. Love it.",
+            "pricing too high for the value",
+            "the UI is clunky",
+        ],
+        index=[f"r{i}" for i in range(7)],
+    )
+    industries = pd.Series(["Manufacturing"] * 7, index=comments.index)
+    scores = pd.Series([3, 10, 8, 7, 0, 5, 6], index=comments.index)
+    whole = themes.analyse(comments, None, industries, scores)
+    whole_tags = themes.tag(comments)
+    monkeypatch.setattr(themes, "CHUNK", 2)
+    parts = themes.analyse(comments, None, industries, scores)
+    pd.testing.assert_frame_equal(parts.tags, whole.tags)
+    pd.testing.assert_frame_equal(parts.polarity, whole.polarity)
+    pd.testing.assert_series_equal(parts.sentiment, whole.sentiment)
+    pd.testing.assert_frame_equal(themes.tag(comments), whole_tags)
+    assert whole.tags.any().sum() >= 4  # the example exercises several themes

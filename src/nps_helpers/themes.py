@@ -39,6 +39,8 @@ from nps_helpers.errors import ParamsError
 
 DEFAULT_CODEBOOK = Path(__file__).resolve().parents[2] / "params" / "codebook.yaml"
 KINDS = ("strategic", "operational")
+#: Comments themed at a time by :func:`analyse` and :func:`tag` (bounds their memory).
+CHUNK = 50_000
 POSITIVE, NEGATIVE = 0.05, -0.05
 
 #: Clause boundaries: sentence ends, semicolons, commas, line breaks and contrast words.
@@ -616,6 +618,14 @@ def tag(
     >>> tag(pd.Series(["Support is slow", "love it"]))["support"].tolist()
     [True, False]
     """
+    if len(comments) > CHUNK:
+        book = codebook if isinstance(codebook, dict) else load_codebook(codebook)
+        return pd.concat(
+            [
+                _tag_clauses(comments.iloc[i : i + CHUNK], book, industries)[0]
+                for i in range(0, len(comments), CHUNK)
+            ]
+        )
     return _tag_clauses(comments, codebook, industries)[0]
 
 
@@ -706,6 +716,25 @@ def analyse(
     praise.
     """
     comments = comments.fillna("").astype(str)
+    if len(comments) > CHUNK:
+        # comments are themed independently: in chunks, the token and clause tables of
+        # 200,000 comments never sit in memory at once (~0.9 GB less at the peak)
+        book = codebook if isinstance(codebook, dict) else load_codebook(codebook)
+        parts = [
+            analyse(
+                comments.iloc[i : i + CHUNK],
+                book,
+                industries,
+                None if scores is None else pd.Series(scores).iloc[i : i + CHUNK],
+            )
+            for i in range(0, len(comments), CHUNK)
+        ]
+        return ThemedComments(
+            tags=pd.concat([p.tags for p in parts]),
+            polarity=pd.concat([p.polarity for p in parts]),
+            sentiment=pd.concat([p.sentiment for p in parts]),
+            codebook=book,
+        )
     tags, clauses, clause_tags, book = _tag_clauses(comments, codebook, industries)
     scored = sentiment(clauses["clause"]).to_numpy()
     rows = clauses["row"].to_numpy(dtype=np.int64)
