@@ -618,31 +618,36 @@ def tag(
     >>> tag(pd.Series(["Support is slow", "love it"]))["support"].tolist()
     [True, False]
     """
-    if len(comments) > CHUNK:
-        book = codebook if isinstance(codebook, dict) else load_codebook(codebook)
-        return pd.concat(
-            [
-                _tag_clauses(comments.iloc[i : i + CHUNK], book, industries)[0]
-                for i in range(0, len(comments), CHUNK)
-            ]
-        )
-    return _tag_clauses(comments, codebook, industries)[0]
-
-
-def _tag_clauses(comments: pd.Series, codebook, industries):
     book = codebook if isinstance(codebook, dict) else load_codebook(codebook)
     comments = comments.fillna("").astype(str)
-    clauses = split_clauses(comments.set_axis(np.arange(len(comments))))
+    codes, unique = pd.factorize(comments)
+    by_text = np.zeros((len(unique), len(book)), dtype=bool)
+    for start in range(0, len(unique), CHUNK):
+        part = pd.Series(unique[start : start + CHUNK], dtype=object)
+        by_text[start : start + len(part)] = _text_tags(part, book)[0]
+    return _by_response(by_text, codes, comments.index, book, industries)
+
+
+def _text_tags(texts: pd.Series, book: dict[str, Theme]):
+    """Themes of each text (texts x themes), its clauses (``row`` = text position)
+    and the themes of each clause."""
+    clauses = split_clauses(texts.set_axis(np.arange(len(texts))))
     clause_tags = _doc_tags(normalize(clauses["clause"]), book)
-    by_comment = np.zeros((len(comments), len(book)), dtype=bool)
-    np.logical_or.at(by_comment, clauses["row"].to_numpy(dtype=np.int64), clause_tags)
-    out = pd.DataFrame(by_comment, index=comments.index, columns=list(book))
+    by_text = np.zeros((len(texts), len(book)), dtype=bool)
+    np.logical_or.at(by_text, clauses["row"].to_numpy(dtype=np.int64), clause_tags)
+    return by_text, clauses, clause_tags
+
+
+def _by_response(by_text, codes, index, book, industries) -> pd.DataFrame:
+    """Per-text themes spread back to the responses (``codes`` = text of each), with
+    the industry filter applied."""
+    out = pd.DataFrame(by_text[codes], index=index, columns=list(book))
     if industries is not None:
-        ind = industries.reindex(comments.index).astype(str)
+        ind = industries.reindex(index).astype(str)
         for name, theme in book.items():
             if "all" not in theme.industries:
                 out[name] &= ind.isin(theme.industries)
-    return out, clauses, clause_tags, book
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -664,16 +669,17 @@ def _prepare_for_vader(normalized: pd.Series) -> pd.Series:
 def sentiment(texts: pd.Series) -> pd.Series:
     """VADER compound sentiment (-1 to 1) of each text, with the B2B lexicon and
     sarcasm rules; identical texts are scored once."""
-    normalized = normalize(texts)
+    codes, unique = pd.factorize(texts.fillna("").astype(str))
+    normalized = normalize(pd.Series(unique, dtype=object))  # each distinct text once
     prepared = _prepare_for_vader(normalized)
-    codes, unique = pd.factorize(prepared.fillna(""))
     analyzer = _analyzer()
     scores = np.array(
-        [analyzer.polarity_scores(t)["compound"] if t.strip() else 0.0 for t in unique] + [0.0]
+        [analyzer.polarity_scores(t)["compound"] if t.strip() else 0.0 for t in prepared],
+        dtype=float,
     )
-    out = pd.Series(scores[codes], index=prepared.index, dtype=float)
-    sarcastic = normalized.str.contains(SARCASM, regex=True)
-    out[sarcastic] = -np.maximum(np.abs(out[sarcastic]), 0.4)
+    sarcastic = normalized.str.contains(SARCASM, regex=True).to_numpy()
+    scores[sarcastic] = -np.maximum(np.abs(scores[sarcastic]), 0.4)
+    out = pd.Series(scores[codes], index=texts.index, dtype=float)
     return out.rename("sentiment")
 
 
@@ -715,43 +721,39 @@ def analyse(
     sentiment is the mean over its clauses; a sarcastic comment is never read as
     praise.
     """
+    book = codebook if isinstance(codebook, dict) else load_codebook(codebook)
     comments = comments.fillna("").astype(str)
-    if len(comments) > CHUNK:
-        # comments are themed independently: in chunks, the token and clause tables of
-        # 200,000 comments never sit in memory at once (~0.9 GB less at the peak)
-        book = codebook if isinstance(codebook, dict) else load_codebook(codebook)
-        parts = [
-            analyse(
-                comments.iloc[i : i + CHUNK],
-                book,
-                industries,
-                None if scores is None else pd.Series(scores).iloc[i : i + CHUNK],
-            )
-            for i in range(0, len(comments), CHUNK)
-        ]
-        return ThemedComments(
-            tags=pd.concat([p.tags for p in parts]),
-            polarity=pd.concat([p.polarity for p in parts]),
-            sentiment=pd.concat([p.sentiment for p in parts]),
-            codebook=book,
-        )
-    tags, clauses, clause_tags, book = _tag_clauses(comments, codebook, industries)
-    scored = sentiment(clauses["clause"]).to_numpy()
-    rows = clauses["row"].to_numpy(dtype=np.int64)
-    # a comment's sentiment is the mean of its clauses' (each clause scored once)
-    per_comment = pd.Series(scored).groupby(rows).mean()
-    whole = pd.Series(0.0, index=comments.index, name="sentiment")
-    whole.iloc[per_comment.index.to_numpy()] = per_comment.to_numpy()
-    sarcastic = normalize(comments).str.contains(SARCASM, regex=True).to_numpy()
-    whole[sarcastic] = -whole[sarcastic].abs().clip(lower=0.4)
-    polarity = pd.DataFrame(np.nan, index=comments.index, columns=tags.columns)
-    for j, name in enumerate(tags.columns):
-        sel = clause_tags[:, j]
-        if not sel.any():
-            continue
-        means = pd.Series(scored[sel]).groupby(rows[sel]).mean()
-        keep = tags[name].to_numpy()[means.index.to_numpy()]  # industry filter
-        polarity.iloc[means.index.to_numpy()[keep], j] = means.to_numpy()[keep]
+    # each distinct text is themed and scored once (empty and stock answers repeat);
+    # in chunks, so the token and clause tables of 200,000 comments never sit in
+    # memory at once
+    codes, unique = pd.factorize(comments)
+    n = len(unique)
+    by_text = np.zeros((n, len(book)), dtype=bool)
+    text_polarity = np.full((n, len(book)), np.nan)
+    text_sentiment = np.zeros(n)
+    for start in range(0, n, CHUNK):
+        part = pd.Series(unique[start : start + CHUNK], dtype=object)
+        tags_, clauses, clause_tags = _text_tags(part, book)
+        scored = sentiment(clauses["clause"]).to_numpy()
+        rows = clauses["row"].to_numpy(dtype=np.int64)
+        # a comment's sentiment is the mean of its clauses' (each clause scored once)
+        per_text = pd.Series(scored).groupby(rows).mean()
+        whole = np.zeros(len(part))
+        whole[per_text.index.to_numpy()] = per_text.to_numpy()
+        for j in range(len(book)):
+            sel = clause_tags[:, j]
+            if sel.any():
+                means = pd.Series(scored[sel]).groupby(rows[sel]).mean()
+                text_polarity[start + means.index.to_numpy(), j] = means.to_numpy()
+        by_text[start : start + len(part)] = tags_
+        text_sentiment[start : start + len(part)] = whole
+    sarcastic_text = normalize(pd.Series(unique, dtype=object)).str.contains(SARCASM).to_numpy()
+    text_sentiment[sarcastic_text] = -np.maximum(np.abs(text_sentiment[sarcastic_text]), 0.4)
+    tags = _by_response(by_text, codes, comments.index, book, industries)
+    whole = pd.Series(text_sentiment[codes], index=comments.index, name="sentiment")
+    sarcastic = sarcastic_text[codes]
+    polarity = pd.DataFrame(text_polarity[codes], index=comments.index, columns=tags.columns)
+    polarity = polarity.where(tags.to_numpy())  # industry filter
     neutral = polarity.abs() < POSITIVE
     if neutral.any().any():
         fallback = pd.Series(whole.to_numpy(), index=comments.index)
