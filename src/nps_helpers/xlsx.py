@@ -96,6 +96,7 @@ def column_letter(index: int) -> str:
 
 
 _NEEDS_ESCAPE = _ILLEGAL_XML[:-1] + r"&<>\r]|_x[0-9A-Fa-f]{4}_"
+_NEEDS_ESCAPE_RE = re.compile(_NEEDS_ESCAPE)  # matches no line break: texts join on one
 
 
 def _escape(text: pd.Series) -> pd.Series:
@@ -105,9 +106,9 @@ def _escape(text: pd.Series) -> pd.Series:
     long = text.str.len() > MAX_CELL_CHARS
     if long.any():
         text = text.where(~long, text.str.slice(0, MAX_CELL_CHARS))
+    if not _NEEDS_ESCAPE_RE.search("\n".join(text.dropna())):
+        return text  # the usual case: one scan of all the text at once, no rewriting
     needs = text.str.contains(_NEEDS_ESCAPE, regex=True)
-    if not needs.any():  # the usual case: one scan, no rewriting
-        return text
     part = (
         text[needs]
         .str.replace(_ILLEGAL_XML, "", regex=True)
@@ -127,16 +128,17 @@ def _attr(text: str) -> str:
     )
 
 
-def _per_value(values: pd.Series, tail) -> tuple[np.ndarray, np.ndarray]:
+def _per_value(values: pd.Series, tail) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``tail`` applied once per distinct value (answers repeat: tiers, owners, account
-    names), then spread back to the rows. Returns the tails and a mask of present rows."""
+    names), then spread back to the rows. Returns the tails, a mask of present rows and
+    each row's distinct-value code (-1 where missing)."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     present = codes >= 0
     tails = np.asarray(tail(pd.Series(uniques, dtype=object)), dtype=object)
     out = np.full(len(values), "", dtype=object)
     if present.any():
         out[present] = tails[codes[present]]
-    return out, present
+    return out, present, codes
 
 
 def _column_tails(values: pd.Series) -> tuple[np.ndarray, int]:
@@ -146,7 +148,7 @@ def _column_tails(values: pd.Series) -> tuple[np.ndarray, int]:
     if isinstance(values.dtype, pd.CategoricalDtype):
         values = values.astype(object)
     if pd.api.types.is_bool_dtype(values) and not values.isna().any():
-        tails, present = _per_value(
+        tails, present, _ = _per_value(
             values.astype(bool),
             lambda u: np.where(u, '" t="b"><v>1</v></c>', '" t="b"><v>0</v></c>'),
         )
@@ -160,7 +162,7 @@ def _column_tails(values: pd.Series) -> tuple[np.ndarray, int]:
         style = _DATETIME if has_time else _DATE
         serial = pd.Series(np.nan, index=values.index)
         serial[ok] = ns / _NS_PER_DAY
-        tails, present = _per_value(
+        tails, present, _ = _per_value(
             serial, lambda u: f'" s="{style}"><v>' + u.map(repr) + "</v></c>"
         )
         width = 16 if has_time else 10
@@ -173,7 +175,7 @@ def _column_tails(values: pd.Series) -> tuple[np.ndarray, int]:
             text = u.astype("int64").astype(str) if as_int else u.map(repr)
             return '"><v>' + text + "</v></c>"
 
-        tails, present = _per_value(numbers, number)
+        tails, present, _ = _per_value(numbers, number)
         width = len(f"{numbers.abs().max():,.0f}") + (0 if as_int else 4) if present.any() else 0
     else:
         text = values.astype(object)
@@ -181,11 +183,15 @@ def _column_tails(values: pd.Series) -> tuple[np.ndarray, int]:
         text = pd.Series(None, index=values.index, dtype=object)
         text[keep] = values[keep].astype(str).to_numpy(dtype=object)
         text[(text == "").to_numpy()] = None
-        tails, present = _per_value(
-            text,
-            lambda u: '" t="inlineStr"><is><t xml:space="preserve">' + _escape(u) + "</t></is></c>",
-        )
-        width = int(text[present].str.len().quantile(0.95)) if present.any() else 0
+        lengths = []
+
+        def cell(u: pd.Series) -> pd.Series:
+            lengths.append(u.str.len().to_numpy())
+            return '" t="inlineStr"><is><t xml:space="preserve">' + _escape(u) + "</t></is></c>"
+
+        tails, present, codes = _per_value(text, cell)
+        # the 95th percentile of the rows' text lengths, from the distinct values' lengths
+        width = int(np.quantile(lengths[0][codes[present]], 0.95)) if present.any() else 0
     return tails, width
 
 
