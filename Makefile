@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 KERNEL := $(VENV)/share/jupyter/kernels/nps-workbook/kernel.json
 PYTEST_ARGS ?=
 
-.PHONY: demo test setup lint clean-outputs bench bench-analytics
+.PHONY: demo test setup lint clean-outputs bench bench-analytics profile
 
 # The venv is rebuilt when pyproject.toml changes.
 $(BIN)/nps-wave: pyproject.toml
@@ -30,8 +30,14 @@ lint: setup
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 
-bench: setup  ## whole-wave benchmark against the floor (2k, 20k, 200k responses; ~20 min)
+bench: setup  ## whole-wave benchmark against the floor (2k, 20k, 200k responses; ~10 min)
 	$(BIN)/python benchmarks/run.py
+
+WAVE ?= 2026-H2
+profile: setup  ## flame graph of one wave run, CLI and kernel (py-spy): reports/profile-$(WAVE).svg
+	$(BIN)/py-spy record --subprocesses --rate 200 -o reports/profile-$(WAVE).svg -- \
+		$(BIN)/nps-wave run params/$(WAVE).yaml
+	$(BIN)/python benchmarks/cells.py reports/$(WAVE)/executed
 
 bench-analytics: setup  ## time every analytics table on 1,000,000 responses in 8 waves
 	$(BIN)/python benchmarks/analytics.py
