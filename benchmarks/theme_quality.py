@@ -4,8 +4,8 @@ Run: ``.venv/bin/python benchmarks/theme_quality.py [--set test|dev] [--json FIL
 Reports precision, recall and F1 per theme and macro-averaged, and the accuracy of the
 polarity (+ praise, - complaint, 0 neutral) of the mentions found. The test set
 (tests/data/theme_eval_test.csv) was written independently of the codebook and is only
-measured; the dev set (theme_eval_dev.csv and theme_eval_dev_extra.csv, 450 comments) is the one
-to look at when improving the codebook.
+measured; the dev set (theme_eval_dev.csv, theme_eval_dev_extra.csv and
+theme_eval_dev_more.csv, 750 comments) is the one to look at when improving the codebook.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 
 SETS = {
     "test": ["theme_eval_test.csv"],
-    "dev": ["theme_eval_dev.csv", "theme_eval_dev_extra.csv"],
+    "dev": ["theme_eval_dev.csv", "theme_eval_dev_extra.csv", "theme_eval_dev_more.csv"],
 }
 
 
