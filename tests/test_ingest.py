@@ -1,3 +1,4 @@
+import pandas as pd
 import pytest
 
 from nps_helpers.errors import ExportFormatError
@@ -115,3 +116,29 @@ def test_read_export_forced_options(small_project):
         read_export(path, format="excel")
     with pytest.raises(ExportFormatError, match="not a Qualtrics"):
         read_qualtrics(small_project / "data" / "raw" / "2026-H1" / "accounts.csv")
+
+
+def test_second_read_of_an_unchanged_crm_file_is_handed_over(tmp_path):
+    """The report notebook's read of the account master gets the frame the prepare
+    notebook read (a private copy), unless the file changed in between."""
+    from nps_helpers import ingest
+
+    ingest._HANDOFF.clear()
+    path = tmp_path / "accounts.csv"
+    path.write_text(
+        "account_id,account_name,tier,industry,region,arr,renewal_date,owner\n"
+        "A1,Acme,key,Retail,EU,100,2027-01-01,Ann\n",
+        encoding="utf-8",
+    )
+    first = ingest.read_accounts(path)
+    first.loc[0, "account_name"] = "changed by the caller"
+    second = ingest.read_accounts(path)  # handed over, untouched by the change above
+    assert second.loc[0, "account_name"] == "Acme"
+    assert not ingest._HANDOFF, "handed over once, then dropped"
+    third = ingest.read_accounts(path)  # read again, kept again
+    pd.testing.assert_frame_equal(third, second)
+    path.write_text(path.read_text().replace("Acme", "Acmf"), encoding="utf-8")  # same size
+    assert ingest.read_accounts(path).loc[0, "account_name"] == "Acmf"
+    with pytest.raises(ExportFormatError, match="file not found"):
+        ingest.read_accounts(tmp_path / "missing.csv")
+    ingest._HANDOFF.clear()
