@@ -324,3 +324,52 @@ def test_chunked_analyse_and_tag_equal_one_pass(monkeypatch):
     pd.testing.assert_series_equal(parts.sentiment, whole.sentiment)
     pd.testing.assert_frame_equal(themes.tag(comments), whole_tags)
     assert whole.tags.any().sum() >= 4  # the example exercises several themes
+
+
+@pytest.mark.parametrize(
+    ("word", "target", "expected"),
+    [
+        ("implemntation", "implementation", True),  # a letter dropped inside
+        ("suppport", "support", True),  # a letter doubled
+        ("invocie", "invoice", True),  # neighbours swapped
+        ("annual", "manual", False),  # a changed letter makes another word
+        ("honestly", "honesty", False),  # an added letter: another form
+        ("incident", "incidents", False),  # the final letter: another form
+        ("invoice", "invoice", False),  # the same word is not a typo
+        ("invoiec", "invoice", True),
+        ("inovice", "invoice", True),
+        ("ivnoicex", "invoice", False),  # two slips
+    ],
+)
+def test_one_typo(word, target, expected):
+    assert themes.one_typo(word, target) is expected
+
+
+def test_typos_of_long_codebook_words_are_tagged():
+    book = {
+        "implementation": themes.Theme(
+            name="implementation",
+            description="d",
+            phrases=("implementation",),
+            exclude=(),
+            kind="operational",
+            industries=("all",),
+        ),
+    }
+    tagged = themes.tag(
+        pd.Series(["The implemntation dragged on", "implementations", "implement"]), book
+    )["implementation"]
+    assert tagged.tolist() == [True, False, False]
+    near = themes._compile(tuple(book.items())).near
+    assert themes.typo_of("implemntation", near) == ["implementation"]
+    assert themes.typo_of("completely", near) == []
+
+
+@given(st.text(alphabet="abcdefghij", min_size=7, max_size=12))
+@settings(max_examples=200, deadline=None)
+def test_typo_is_symmetric_for_swaps_and_never_the_word_itself(word):
+    assert not themes.one_typo(word, word)
+    for i in range(len(word) - 1):
+        swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+        if swapped != word:
+            assert themes.one_typo(swapped, word) and themes.one_typo(word, swapped)

@@ -39,6 +39,9 @@ from nps_helpers.errors import ParamsError
 
 DEFAULT_CODEBOOK = Path(__file__).resolve().parents[2] / "params" / "codebook.yaml"
 KINDS = ("strategic", "operational")
+#: Words of at least this many letters also match the codebook's words with one typing
+#: slip (see :func:`one_typo`): "implemntation", "suppport", "invocie".
+TYPO_MIN_LENGTH = 7
 #: Comments themed at a time by :func:`analyse` and :func:`tag` (bounds their memory).
 CHUNK = 50_000
 POSITIVE, NEGATIVE = 0.05, -0.05
@@ -458,6 +461,7 @@ class _Compiled:
     themes: list[str]
     exact: dict[str, list[int]]  # word -> spec ids matching it exactly
     prefix: dict[str, list[int]]  # stem -> spec ids matching words starting with it
+    near: dict[str, list[str]]  # a long exact word and its one-letter deletions -> words
     specs: np.ndarray  # (patterns, max words) spec ids, -1 padded
     length: np.ndarray  # words per pattern
     theme: np.ndarray  # theme index per pattern
@@ -486,6 +490,11 @@ def _compile(book_items: tuple[tuple[str, Theme], ...]) -> _Compiled:
     prefix: dict[str, list[int]] = {}
     for (word, is_prefix), i in spec_ids.items():
         (prefix if is_prefix else exact).setdefault(word, []).append(i)
+    near: dict[str, list[str]] = {}
+    for word in exact:
+        if len(word) >= TYPO_MIN_LENGTH and not word.isdigit():
+            for key in {word, *_deletions(word)}:
+                near.setdefault(key, []).append(word)
     width = max(len(r[0]) for r in rows)
     specs = np.full((len(rows), width), -1, dtype=np.int64)
     for i, (ids, _, _) in enumerate(rows):
@@ -494,11 +503,52 @@ def _compile(book_items: tuple[tuple[str, Theme], ...]) -> _Compiled:
         themes=names,
         exact=exact,
         prefix=prefix,
+        near=near,
         specs=specs,
         length=np.array([len(r[0]) for r in rows]),
         theme=np.array([r[1] for r in rows]),
         excluding=np.array([r[2] for r in rows], dtype=bool),
     )
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def one_typo(word: str, target: str) -> bool:
+    """Whether ``word`` is ``target`` with one typing slip: a letter dropped inside the
+    word ("implemntation"), a letter doubled ("suppport") or two neighbours swapped
+    ("invocie"). Not a changed, added or final letter: those make other words or other
+    forms ("annual" is not "manual", "honestly" not "honesty", "incident" not
+    "incidents"), which the codebook lists on purpose or not at all."""
+    if word == target:
+        return False
+    if len(word) == len(target) - 1:
+        return any(target[:i] + target[i + 1 :] == word for i in range(len(target) - 1))
+    if len(word) == len(target) + 1:
+        return any(
+            word[:i] + word[i + 1 :] == target
+            and word[i] in (word[i - 1 : i] + word[i + 1 : i + 2])
+            for i in range(len(word))
+        )
+    if len(word) == len(target):
+        diff = [i for i, (a, b) in enumerate(zip(word, target, strict=True)) if a != b]
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and word[diff[0]] == target[diff[1]]
+            and word[diff[1]] == target[diff[0]]
+        )
+    return False
+
+
+def typo_of(word: str, near: dict[str, list[str]]) -> list[str]:
+    """The codebook words ``word`` is a one-letter typo of (``near`` from the compiled
+    codebook: each long word and its one-letter deletions)."""
+    found = set()
+    for key in {word, *_deletions(word)}:
+        found.update(t for t in near.get(key, ()) if one_typo(word, t))
+    return sorted(found)
 
 
 def _token_table(normalized: pd.Series) -> pd.DataFrame:
@@ -522,6 +572,9 @@ def _match(normalized: pd.Series, compiled: _Compiled) -> pd.DataFrame:
         ids = list(compiled.exact.get(word, ()))
         for cut in range(1, len(word) + 1):
             ids.extend(compiled.prefix.get(word[:cut], ()))
+        if not ids and len(word) >= TYPO_MIN_LENGTH:
+            for target in typo_of(word, compiled.near):
+                ids.extend(compiled.exact[target])
         pairs_code.extend([code] * len(ids))
         pairs_spec.extend(ids)
     vocab_spec = pd.DataFrame(
