@@ -581,7 +581,6 @@ def _handed_over(reader):
             _HANDOFF.pop(next(iter(_HANDOFF)))
         return frame
 
-    read.clear = _HANDOFF.clear
     return read
 
 
