@@ -2,7 +2,7 @@ import hashlib
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nps_helpers import clean, ingest
@@ -248,3 +248,29 @@ def test_role_from_invitations_when_export_has_none(small_project, small_params)
     result = clean.clean_responses(raw, accounts, opts, invitations)
     assert result.quality["columns_found_by"]["role"] == "from the invitation list, by contact id"
     assert set(result.responses["role"]) == {"decision_maker", "influencer", "user"}
+
+
+def test_blank_rows():
+    from nps_helpers.clean import blank_rows
+
+    frame = pd.DataFrame(
+        {"a": ["", " ", "x", "", "\t"], "b": ["", "", "", " y ", "\n"], "c": ["", "", "", "", " "]}
+    )
+    assert blank_rows(frame).tolist() == [True, True, False, False, True]
+    assert blank_rows(frame.iloc[:, :0]).tolist() == [True] * 5  # no columns: nothing filled
+    assert blank_rows(frame.iloc[:0]).tolist() == []
+
+
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["", " ", "\t", "a", " b ", "0"]), min_size=3, max_size=3),
+        max_size=30,
+    )
+)
+@settings(max_examples=100, deadline=None)
+def test_blank_rows_match_the_cell_by_cell_definition(rows):
+    from nps_helpers.clean import blank_rows
+
+    frame = pd.DataFrame(rows, columns=["a", "b", "c"], dtype=object)
+    naive = (frame.apply(lambda s: s.astype(str).str.strip()) == "").all(axis=1)
+    assert blank_rows(frame).tolist() == naive.tolist()

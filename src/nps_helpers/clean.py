@@ -213,6 +213,19 @@ def _truthy(values: pd.Series, yes: set[str], no: set[str]) -> pd.Series:
     )
 
 
+def blank_rows(values: pd.DataFrame) -> np.ndarray:
+    """Rows whose every cell is empty or white space. Column by column, only the rows
+    still blank so far are looked at: the first filled column rules out nearly all."""
+    blank = np.ones(len(values), dtype=bool)
+    for j in range(values.shape[1]):
+        rows = np.flatnonzero(blank)
+        if not len(rows):
+            break
+        cells = values.iloc[rows, j].astype(str).str.strip()
+        blank[rows] = (cells == "").to_numpy()
+    return blank
+
+
 def clean_responses(
     raw: RawExport,
     accounts: pd.DataFrame | None,
@@ -274,8 +287,7 @@ def clean_responses(
         m = np.asarray(mask, dtype=bool) & pd.isna(reason)
         reason[m] = why_code
 
-    values = data.drop(columns="input_row")
-    reject((values.apply(lambda s: s.astype(str).str.strip()) == "").all(axis=1), "blank_row")
+    reject(blank_rows(data.drop(columns="input_row")), "blank_row")
     status = text("status").str.lower()
     if col("status"):
         reject(status.isin(PREVIEW_STATUSES), "preview_or_test")
