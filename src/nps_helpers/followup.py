@@ -77,13 +77,13 @@ def theme_labels(themed) -> pd.Series:
 
 def _base(responses: pd.DataFrame, themed=None) -> pd.DataFrame:
     """The responses with their ``themes`` labels (kept when already there and no
-    ``themed`` is given, so several lists can share one labelling)."""
-    out = responses.copy()
+    ``themed`` is given, so several lists can share one labelling). The lists only
+    select from it, so labelled responses are passed on without a copy."""
     if themed is not None:
-        out["themes"] = theme_labels(themed).reindex(out.index).fillna("")
-    elif "themes" not in out.columns:
-        out["themes"] = ""
-    return out
+        return responses.assign(themes=theme_labels(themed).reindex(responses.index).fillna(""))
+    if "themes" not in responses.columns:
+        return responses.assign(themes="")
+    return responses
 
 
 def detractor_calls(
