@@ -2,6 +2,8 @@ import json
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nps_helpers import store
 from nps_helpers.coverage import response_rate
@@ -121,3 +123,60 @@ def test_load_wave(project):
     assert len(data.previous) == len(store.read_responses(p, "2026-H1"))
     assert list(data.history["wave_id"].cat.categories) == ["2026-H1", "2026-H2"]
     assert list(data.invitations["tier"].cat.categories) == ["small", "key", "premium"]
+
+
+def _csv_like_pandas(frame, tmp_path):
+    """What store.write_csv wrote and what pandas would have, both read back."""
+    fast = store.write_csv(frame, tmp_path / "fast.csv")
+    frame.to_csv(tmp_path / "pandas.csv", index=False)
+    read = dict(dtype=str, keep_default_na=False)
+    return pd.read_csv(fast, **read), pd.read_csv(tmp_path / "pandas.csv", **read)
+
+
+def test_write_csv_reads_back_like_pandas(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "text, with comma": ["plain", 'say "hi"', "line\nbreak", None, "Tomás ; é", ""],
+            "tier": pd.Categorical(["key", "small", None, "key", "premium", "small"]),
+            "score": pd.array([10, 0, None, 7, 8, 9], dtype="Int8"),
+            "arr": [1.5, 2.0, None, 1e6, 0.25, 3.0],
+            "when": pd.to_datetime(
+                [
+                    "2026-01-02",
+                    None,
+                    "2026-03-04 05:06:07",
+                    "2026-01-02",
+                    "2026-01-02",
+                    "2026-01-02",
+                ],
+                format="ISO8601",
+            ),
+            "day": [pd.Timestamp("2027-03-27").date()] * 6,
+        }
+    )
+    fast, slow = _csv_like_pandas(frame, tmp_path)
+    assert list(fast.columns) == list(slow.columns) == list(frame.columns)
+    for col in ["text, with comma", "tier", "score", "when", "day"]:
+        assert fast[col].tolist() == slow[col].tolist(), col
+    # numbers are the same numbers (Arrow writes 2 where pandas writes 2.0)
+    assert pd.to_numeric(fast["arr"]).equals(pd.to_numeric(slow["arr"]))
+    assert (tmp_path / "fast.csv").read_text(encoding="utf-8").startswith('"text, with comma",tier')
+
+
+def test_write_csv_falls_back_to_pandas_for_mixed_columns(tmp_path):
+    mixed = pd.DataFrame({"raw": ["a", 1, 2.5, None], "reason": ["x", "y", "z", "w"]})
+    fast, slow = _csv_like_pandas(mixed, tmp_path)
+    pd.testing.assert_frame_equal(fast, slow)
+    twice = pd.DataFrame([[1, 2]], columns=["a", "a"])
+    fast, slow = _csv_like_pandas(twice, tmp_path)
+    pd.testing.assert_frame_equal(fast, slow)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.text(max_size=12), st.none() | st.text(max_size=12)), max_size=20))
+def test_write_csv_round_trips_any_text(tmp_path_factory, rows):
+    tmp = tmp_path_factory.mktemp("csv")
+    frame = pd.DataFrame(rows, columns=["a", "b"], dtype=object)
+    frame = frame.map(lambda v: v.replace("\r", "") if isinstance(v, str) else v)
+    fast, slow = _csv_like_pandas(frame, tmp)
+    pd.testing.assert_frame_equal(fast, slow)

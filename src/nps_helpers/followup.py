@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from nps_helpers.store import write_csv
 from nps_helpers.xlsx import Table, write_workbook
 
 
@@ -296,8 +297,7 @@ def write_followup(
     written["counts"]["top_priority_calls"] = int((lists["detractor_calls"]["priority"] == 1).sum())
     for name, frame in lists.items():
         path = out / f"{name}.csv"
-        frame.to_csv(path, index=False)
-        written[name] = path
+        written[name] = write_csv(frame, path)
     owners = sorted({str(o) for o in responses["owner"].dropna().astype(str)})
     # each list becomes cell XML once; an owner's workbook takes that owner's rows
     tables = {
