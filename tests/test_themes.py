@@ -104,6 +104,8 @@ def test_industry_filter():
         ("We need much better training for our users", {"training": "-"}),
         ("Le support est lent", {"support": "-"}),
         ("not cheap", {"price_billing": "-"}),
+        ("support keeps closing tickets without fixing the problem", {"support": "-"}),
+        ("It feels like we are just a number to them", {"partnership": "-"}),
     ],
 )
 def test_polarity_with_negation_contrast_and_sarcasm(text, expected):

@@ -105,6 +105,19 @@ REWRITES = (
         ),
         " expensive increase ",
     ),
+    # VADER negates the problem after "without" and reads praise into "without fixing
+    # the problem"; the problem is still there
+    (
+        re.compile(
+            r"\bwithout (?:ever |actually |really )?(?:fixing|solving|resolving|addressing|"
+            r"sorting|answering|fix|solve|resolve)\b"
+        ),
+        " unresolved ",
+    ),
+    (
+        re.compile(r"\b(?:just|only) (?:a|another|one more) (?:number|logo|line item)\b"),
+        " ignored ",
+    ),
     (
         re.compile(r"\btoo (?:many|much|long|slow|expensive|complicated|complex|generic|hard)\b"),
         " too bad ",
@@ -138,6 +151,7 @@ LEXICON_UPDATES: dict[str, float] = {
     "partner": 0.0,
     "trust": 0.0,
     "interest": 0.0,
+    "number": 0.0,
     "share": 0.0,
     "credit": 0.0,
     "charges": 0.0,
@@ -195,6 +209,7 @@ LEXICON_UPDATES: dict[str, float] = {
     "timeouts": -1.6,
     "timeout": -1.4,
     "lacking": -1.4,
+    "unresolved": -1.6,
     "lacks": -1.3,
     "lack": -1.2,
     "nightmare": -2.5,
