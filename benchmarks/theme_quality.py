@@ -117,10 +117,14 @@ def markdown(result: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", choices=["test", "dev"], default="test")
+    parser.add_argument(
+        "--file", nargs="+", type=Path, help="labelled CSV files to measure instead of a --set"
+    )
     parser.add_argument("--codebook", help="codebook YAML (default: params/codebook.yaml)")
     parser.add_argument("--json", help="write the numbers to this file")
     args = parser.parse_args()
-    result = evaluate([DATA / name for name in SETS[args.set]], args.codebook)
+    paths = args.file or [DATA / name for name in SETS[args.set]]
+    result = evaluate(paths, args.codebook)
     print(markdown(result))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

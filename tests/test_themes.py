@@ -375,3 +375,15 @@ def test_typo_is_symmetric_for_swaps_and_never_the_word_itself(word):
         swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
         if swapped != word:
             assert themes.one_typo(swapped, word) and themes.one_typo(word, swapped)
+
+
+def test_clauses_split_at_sentences_and_contrast_but_not_inside_numbers():
+    got = themes.split_clauses(
+        pd.Series(["They promise 99.99% uptime and hit it. Support is slow, but kind"])
+    )
+    assert got["clause"].tolist() == [
+        "They promise 99.99% uptime and hit it",
+        "Support is slow",
+        "but kind",
+    ]
+    assert themes.tag(pd.Series(["they promise 99.99% and they hit it"]))["reliability"].all()

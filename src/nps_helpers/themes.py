@@ -46,9 +46,10 @@ TYPO_MIN_LENGTH = 7
 CHUNK = 50_000
 POSITIVE, NEGATIVE = 0.05, -0.05
 
-#: Clause boundaries: sentence ends, semicolons, commas, line breaks and contrast words.
+#: Clause boundaries: sentence ends, semicolons, commas, line breaks and contrast words
+#: (not the point or colon inside a number: 99.99%, 10:30).
 CLAUSE_SPLIT = re.compile(
-    r"[.!?;:\n]+\s*|,\s+|\s+-\s+|\s+(?:but|however|although|though|whereas|yet|except|"
+    r"[.!?;:\n]+(?!\d)\s*|,\s+|\s+-\s+|\s+(?:but|however|although|though|whereas|yet|except|"
     r"aber|jedoch|doch|mais|cependant|pero|sin embargo|maar|men|ma|mas|porem)\s+",
     re.IGNORECASE,
 )
