@@ -3,10 +3,10 @@
 Run: ``.venv/bin/python benchmarks/theme_quality.py [--set test|dev] [--json FILE]``.
 Reports precision, recall and F1 per theme and macro-averaged, and the accuracy of the
 polarity (+ praise, - complaint, 0 neutral) of the mentions found. The test set
-(tests/data/theme_eval_test.csv and theme_eval_test2.csv, 880 comments) was written
-independently of the codebook and is only measured; the dev set (theme_eval_dev*.csv, 1,350 comments) is the one to look at when
-improving the codebook. ``--file`` measures any CSV labelled the same way (id, score,
-comment, themes as ``name:+;name:-``).
+(tests/data/theme_eval_test*.csv, 1,330 comments) was written independently of the
+codebook and is only measured; the dev set (theme_eval_dev*.csv, 1,800 comments) is the
+one to look at when improving the codebook. ``--file`` measures any CSV labelled the
+same way (id, score, comment, themes as ``name:+;name:-``).
 """
 
 from __future__ import annotations
@@ -23,13 +23,14 @@ DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 
 
 SETS = {
-    "test": ["theme_eval_test.csv", "theme_eval_test2.csv"],
+    "test": ["theme_eval_test.csv", "theme_eval_test3.csv", "theme_eval_test4.csv"],
     "dev": [
         "theme_eval_dev.csv",
         "theme_eval_dev_extra.csv",
         "theme_eval_dev_more.csv",
         "theme_eval_dev_r3a.csv",
         "theme_eval_dev_r3b.csv",
+        "theme_eval_dev_r4.csv",
     ],
 }
 

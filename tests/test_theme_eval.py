@@ -47,7 +47,7 @@ def test_scores_by_hand(tmp_path):
             "comment": [
                 "Support is slow",  # support found, labelled: TP
                 "Great invoices, fair pricing",  # price found, not labelled: FP
-                "the people on the phone never solve anything",  # labelled, missed: FN
+                "they never solve anything",  # labelled, missed: FN
                 "All good",
             ],
             "themes": ["support:-", "", "support:-", ""],
@@ -67,5 +67,5 @@ def test_default_codebook_holds_its_dev_set_score():
     """A guard against codebook edits that break matching: the dev set is what the
     codebook was grown on, so it should stay well above the held-out target."""
     result = quality.evaluate([ROOT / "tests" / "data" / n for n in quality.SETS["dev"]])
-    assert result["comments"] == 1350
+    assert result["comments"] == 1800
     assert result["macro_f1"] >= 0.90

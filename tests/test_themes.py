@@ -387,3 +387,13 @@ def test_clauses_split_at_sentences_and_contrast_but_not_inside_numbers():
         "but kind",
     ]
     assert themes.tag(pd.Series(["they promise 99.99% and they hit it"]))["reliability"].all()
+
+
+def test_apostrophe_s_is_dropped_other_apostrophes_removed():
+    got = themes.normalize(pd.Series(["Support's good", "it’s fine", "doesn't work"]))
+    assert got.tolist() == ["support good", "it fine", "doesnt work"]
+    # "support's" is support, not the excluded "supports" (a feature the product has)
+    assert themes.tag(pd.Series(["Support's good", "it supports SAML"]))["support"].tolist() == [
+        True,
+        False,
+    ]

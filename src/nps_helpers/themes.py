@@ -378,18 +378,21 @@ class Theme:
 
 
 TOKEN = re.compile(r"[a-z0-9]+")
+APOSTROPHE = r"['’`´]"
+APOSTROPHE_S = r"['’`´]s\b"
 
 
 def normalize(text: pd.Series) -> pd.Series:
-    """Lower case, accents removed, apostrophes dropped (doesn't -> doesnt)."""
+    """Lower case, accents removed, an apostrophe-s dropped (support's -> support, it's
+    -> it) and other apostrophes removed (doesn't -> doesnt)."""
     t = text.fillna("").astype(str).str.lower()
-    t = t.str.normalize("NFKD").str.encode("ascii", "ignore").str.decode("ascii")
-    return t.str.replace(r"['’`´]", "", regex=True)
+    t = t.str.replace(APOSTROPHE_S, "", regex=True).str.replace(APOSTROPHE, "", regex=True)
+    return t.str.normalize("NFKD").str.encode("ascii", "ignore").str.decode("ascii")
 
 
 def _norm_phrase(phrase: str) -> str:
-    plain = unicodedata.normalize("NFKD", str(phrase).lower()).encode("ascii", "ignore").decode()
-    return re.sub(r"['’`´]", "", plain).strip()
+    plain = re.sub(APOSTROPHE, "", re.sub(APOSTROPHE_S, "", str(phrase).lower()))
+    return unicodedata.normalize("NFKD", plain).encode("ascii", "ignore").decode().strip()
 
 
 def phrase_words(phrase: str) -> list[tuple[str, bool]]:
