@@ -106,6 +106,16 @@ def test_industry_filter():
         ("not cheap", {"price_billing": "-"}),
         ("support keeps closing tickets without fixing the problem", {"support": "-"}),
         ("It feels like we are just a number to them", {"partnership": "-"}),
+        (
+            "Zero downtime during the go-live weekend, our biggest fear",
+            {"reliability": "+", "implementation": "+"},
+        ),
+        ("Hardly ever run into bugs", {"product_quality": "+"}),
+        ("Noticeably fewer glitches since the last release", {"product_quality": "+"}),
+        ("Customer success is a revolving door", {"account_management": "-"}),
+        ("Our customer success manager has gone completely quiet", {"account_management": "-"}),
+        ("Hypercare after go live was a joke", {"implementation": "-"}),
+        ("Die Einführung lief reibungslos", {"implementation": "+"}),
     ],
 )
 def test_polarity_with_negation_contrast_and_sarcasm(text, expected):
@@ -397,3 +407,10 @@ def test_apostrophe_s_is_dropped_other_apostrophes_removed():
         True,
         False,
     ]
+
+
+def test_neutral_mention_takes_a_clear_score_before_the_rest_of_the_comment():
+    text = pd.Series(["Great people. Our account manager changed in May."] * 3)
+    got = themes.analyse(text, scores=pd.Series([2, 7, 10]))
+    # 2: a clear complaint; 7: the comment's stance (praise); 10: a clear praise
+    assert got.label("account_management").tolist() == ["-", "+", "+"]

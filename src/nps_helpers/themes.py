@@ -108,6 +108,37 @@ REWRITES = (
         ),
         " expensive increase ",
     ),
+    # problems counted as absent or rare: VADER does not read "zero", "hardly", "fewer"
+    # as negations and scores the problem word
+    (
+        re.compile(
+            r"\b(?:zero|hardly any|barely any|very few|fewer|far fewer|no more|rarely any)"
+            r" (?:\w+ )?(?:unplanned )?(?:downtime|outages?|bugs?|defects?|issues?|problems?|"
+            r"errors?|glitches|incidents?|complaints?|crash(?:es)?|escalations?|tickets?)\b"
+        ),
+        " flawless ",
+    ),
+    (
+        re.compile(
+            r"\b(?:hardly|rarely|seldom|barely) (?:ever )?(?:\w+ ){0,3}?(?:downtime|outages?|"
+            r"bugs?|defects?|issues?|problems?|errors?|glitches|crash(?:es)?|breaks|broke)\b"
+        ),
+        " flawless ",
+    ),
+    (re.compile(r"\bahead of (?:schedule|plan|time)\b"), " excellent "),
+    (re.compile(r"\brevolving door\b"), " constant turnover bad "),
+    # the name of a team, not praise
+    (re.compile(r"\bcustomer success\b"), " customer team "),
+    (
+        re.compile(
+            r"\b(?:gone|went|goes|has gone|gone completely) (?:completely )?(?:quiet|silent|dark)\b"
+        ),
+        " unresponsive ",
+    ),
+    (
+        re.compile(r"\b(?:then |and )?nothing (?:for|since) (?:\w+ )?(?:days|weeks|months)\b"),
+        " ignored ",
+    ),
     # VADER negates the problem after "without" and reads praise into "without fixing
     # the problem"; the problem is still there
     (
@@ -122,7 +153,10 @@ REWRITES = (
         " ignored ",
     ),
     (
-        re.compile(r"\btoo (?:many|much|long|slow|expensive|complicated|complex|generic|hard)\b"),
+        re.compile(
+            r"\btoo (?:many|much|long|slow|expensive|complicated|complex|generic|hard|often|"
+            r"frequently)\b"
+        ),
         " too bad ",
     ),
 )
@@ -212,6 +246,22 @@ LEXICON_UPDATES: dict[str, float] = {
     "timeouts": -1.6,
     "timeout": -1.4,
     "lacking": -1.4,
+    "joke": -1.5,
+    "bumpy": -1.0,
+    "rough": -1.0,
+    "rocky": -1.2,
+    "slipped": -1.0,
+    "gripe": -1.2,
+    "redone": -1.0,
+    "bounced": -0.8,
+    "turnover": -1.0,
+    "flawless": 2.2,
+    "reibungslos": 2.0,
+    "die": 0.0,  # the German article far more often than the English verb
+    "problemlos": 1.8,
+    "promised": 0.0,
+    "promise": 0.0,
+    "promises": 0.0,
     "unresolved": -1.6,
     "lacks": -1.3,
     "lack": -1.2,
@@ -787,8 +837,8 @@ def analyse(
     """Tag ``comments`` and score the sentiment of each comment and each theme mention.
 
     With ``scores`` (the respondents' 0-10 answers), a mention whose clauses read as
-    neutral takes the stance of the whole comment, and failing that of the score: a
-    promoter's neutral-sounding mention is praise, a detractor's a complaint.
+    neutral takes the stance of a clear score (0-4 a complaint, 9-10 praise), else of
+    the whole comment, and failing that of the score (5-6 a complaint).
 
     Each clause is scored once (VADER with the B2B lexicon). A mention's polarity is
     the mean sentiment of the comment's clauses that mention the theme; a comment's
@@ -835,7 +885,10 @@ def analyse(
             answer = pd.to_numeric(pd.Series(scores).set_axis(comments.index), errors="coerce")
             answer = answer.to_numpy(dtype=float)
             by_score = np.select([answer >= 9, answer <= 6], [0.2, -0.2], 0.0)
-            fallback = fallback.where(fallback.abs() >= POSITIVE, by_score)
+            # a clear answer (0-4 or 9-10) says more about a neutral-sounding mention than
+            # the other clauses of the comment, which are often about other themes
+            clear = (answer <= 4) | (answer >= 9)
+            fallback = fallback.where((fallback.abs() >= POSITIVE) & ~clear, by_score)
         filled = np.repeat(fallback.to_numpy()[:, None], polarity.shape[1], axis=1)
         polarity = polarity.mask(
             neutral, pd.DataFrame(filled, index=polarity.index, columns=polarity.columns)
