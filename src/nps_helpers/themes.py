@@ -130,9 +130,7 @@ REWRITES = (
     # the name of a team, not praise
     (re.compile(r"\bcustomer success\b"), " customer team "),
     (
-        re.compile(
-            r"\b(?:gone|went|goes|has gone|gone completely) (?:completely )?(?:quiet|silent|dark)\b"
-        ),
+        re.compile(r"\b(?:gone|went|goes) (?:completely )?(?:quiet|silent|dark)\b"),
         " unresponsive ",
     ),
     (
