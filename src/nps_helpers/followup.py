@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -256,21 +258,26 @@ def write_followup(
     themed,
     invitations: pd.DataFrame | None,
     by_theme: pd.DataFrame,
+    out: str | Path | None = None,
+    on_counts: Callable[[dict[str, int]], None] | None = None,
 ) -> dict[str, Any]:
-    """Write every closed-loop list under ``reports/<wave>/followup/``.
+    """Write every closed-loop list under ``out`` (default ``reports/<wave>/followup/``).
 
     CSVs of each list for the whole wave, one XLSX per account owner (a sheet per
     list, only that owner's accounts), and the "You said, we did" draft as Markdown and
     HTML. Lists carry contact ids; e-mails only with ``followup_include_email``.
 
+    ``on_counts``, if given, is called with the row counts as soon as the lists are
+    built, before they are written.
+
     Returns
     -------
     dict
-        The paths written, and the row count of each list.
+        The paths written, and the row count of each list (``counts``).
     """
     import mistune
 
-    out = params.reports_dir / "followup"
+    out = Path(out) if out is not None else params.reports_dir / "followup"
     owners_dir = out / "owners"
     owners_dir.mkdir(parents=True, exist_ok=True)
     labelled = _base(responses, themed)  # once, for all the lists
@@ -295,6 +302,8 @@ def write_followup(
         )
     written: dict[str, Any] = {"counts": {k: int(len(v)) for k, v in lists.items()}}
     written["counts"]["top_priority_calls"] = int((lists["detractor_calls"]["priority"] == 1).sum())
+    if on_counts is not None:  # the counts are known before a file is written
+        on_counts(dict(written["counts"]))
     for name, frame in lists.items():
         path = out / f"{name}.csv"
         written[name] = write_csv(frame, path)

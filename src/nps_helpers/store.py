@@ -135,11 +135,24 @@ class WaveData:
         return names
 
 
+def report_invitations(
+    params: WaveParams, invitations: pd.DataFrame, accounts: pd.DataFrame | None
+) -> pd.DataFrame:
+    """The invitation list as the report uses it: with its accounts' segments, the
+    tiers mapped by params and canonical roles (``invitations`` is not changed)."""
+    from nps_helpers.coverage import invitation_segments
+
+    out = invitation_segments(invitations, accounts, params.role_map)
+    tiers = out["tier"].map(lambda t: params.tier_map.get(t, t))
+    out["tier"] = pd.Categorical(tiers, categories=params.tiers)
+    out["role"] = pd.Categorical(out["role"], categories=CANONICAL_ROLES)
+    return out
+
+
 def load_wave(params: WaveParams) -> WaveData:
     """Read the processed wave, the history up to it, the previous wave, and the
     account master and invitation list (with the segments of their accounts)."""
     from nps_helpers import history
-    from nps_helpers.coverage import invitation_segments
     from nps_helpers.ingest import read_accounts, read_invitations
 
     responses = read_responses(params)
@@ -161,12 +174,9 @@ def load_wave(params: WaveParams) -> WaveData:
     accounts = read_accounts(params.path(params.inputs.accounts))
     invitations = None
     if params.inputs.invitations:
-        invitations = invitation_segments(
-            read_invitations(params.path(params.inputs.invitations)), accounts, params.role_map
+        invitations = report_invitations(
+            params, read_invitations(params.path(params.inputs.invitations)), accounts
         )
-        tiers = invitations["tier"].map(lambda t: params.tier_map.get(t, t))
-        invitations["tier"] = pd.Categorical(tiers, categories=params.tiers)
-        invitations["role"] = pd.Categorical(invitations["role"], categories=CANONICAL_ROLES)
     return WaveData(
         responses=responses,
         quality=read_quality(params),

@@ -1,0 +1,346 @@
+"""Work started ahead, on the second core, in a forked child process.
+
+``nps-wave run`` executes ``prepare_wave`` and then ``wave_report`` in one kernel, one
+cell after the other: one core. The themes of a wave and its follow-up lists need only
+the clean wave, so ``prepare_wave`` starts them in a child process as soon as the wave
+is clean (:func:`start_wave_work`). They run on the second core while Great Expectations
+validates the wave and the report computes its metrics; the report then takes the
+themes from the child instead of tagging the comments again (:func:`wave_work`), and
+puts the follow-up files the child wrote in place (:meth:`WaveWork.finish`).
+
+Nothing here changes a result: the child runs the same functions on the same data.
+The report uses the child's work only when the processed wave it loaded is the one
+the child started from (same responses, codebook, params and invitation list), and
+otherwise computes everything itself. The child writes the follow-up lists into a
+folder of its own (``reports/<wave>/.ahead-<pid>/``): they replace the published ones
+only when the report finishes, so a wave that fails its checks publishes nothing.
+
+A forked child shares the kernel's memory pages until either side writes to them,
+so it costs the memory of its own work, not a second copy of the wave. Fork is used
+on Linux only (macOS and Windows lack a safe fork); elsewhere, or with the environment
+variable ``NPS_WORKBOOK_AHEAD=0``, nothing is started ahead and the report works alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import shutil
+import signal
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from nps_helpers.errors import NpsWorkbookError
+
+
+class AheadError(NpsWorkbookError):
+    """Work started ahead failed, or its process ended without its results."""
+
+
+def enabled() -> bool:
+    """Whether work may be started ahead here: Linux, and not switched off by
+    ``NPS_WORKBOOK_AHEAD=0``."""
+    return (
+        sys.platform.startswith("linux")
+        and hasattr(os, "fork")
+        and os.environ.get("NPS_WORKBOOK_AHEAD", "1").strip().lower() not in {"0", "false", "no"}
+    )
+
+
+class Outbox:
+    """What the child uses to hand results to the parent, one named value at a time."""
+
+    def __init__(self, pipe: int, folder: Path):
+        self._pipe = pipe
+        self.folder = folder
+
+    def send(self, kind: str, value: Any) -> None:
+        """Hand ``value`` over as ``kind``. Values travel as pickle files in the job's
+        folder, the pipe carries only their names: a pipe holds 64 KiB, and a child
+        writing more would wait for a parent that is busy elsewhere."""
+        if not kind.isidentifier():
+            raise ValueError(f"message kind {kind!r} must be an identifier")
+        tmp = self.folder / f".{kind}.pkl.tmp"
+        with open(tmp, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.folder / f"{kind}.pkl")
+        os.write(self._pipe, f"{kind}\n".encode())
+
+
+def _run_child(work: Callable[..., None], args: tuple, pipe: int, folder: Path) -> None:
+    """The child's whole life: run ``work``, report an error, never return."""
+    code = 0
+    try:
+        # the kernel's output streams belong to threads that do not exist in the child
+        sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115
+        with contextlib.suppress(Exception):  # Linux: end with the parent, not orphaned
+            import ctypes
+
+            ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        work(Outbox(pipe, folder), *args)
+    except BaseException as exc:  # noqa: BLE001 - everything goes to the parent
+        code = 1
+        with contextlib.suppress(BaseException):
+            text = "".join(traceback.format_exception(exc))
+            try:
+                pickle.dumps(exc)
+                payload = (exc, text)
+            except Exception:  # noqa: BLE001 - an exception that cannot travel
+                payload = (None, text)
+            Outbox(pipe, folder).send("error", payload)
+    finally:
+        os._exit(code)
+
+
+class Job:
+    """``work(outbox, *args)`` running in a forked child; :meth:`get` waits for each
+    value it sends. ``folder`` is the child's own (created, and removed by
+    :meth:`close`)."""
+
+    def __init__(self, name: str, work: Callable[..., None], args: tuple, folder: Path):
+        self.name = name
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        read, write = os.pipe()
+        for stream in (sys.stdout, sys.stderr):  # nothing buffered is written twice
+            with contextlib.suppress(Exception):
+                stream.flush()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child; coverage does not follow forks
+            os.close(read)
+            _run_child(work, args, write, self.folder)
+        os.close(write)
+        self.pid = pid
+        self._pipe = os.fdopen(read, "rb")
+        self._arrived: set[str] = set()
+        self.exit_status: int | None = None
+
+    def _reap(self) -> int:
+        if self.exit_status is None:
+            _, status = os.waitpid(self.pid, 0)
+            self.exit_status = os.waitstatus_to_exitcode(status)
+        return self.exit_status
+
+    def _raise_error(self) -> None:
+        exc, text = pickle.loads((self.folder / "error.pkl").read_bytes())
+        self.close()
+        if exc is not None:
+            exc.add_note(f"(raised in the background work '{self.name}':\n{text.rstrip()})")
+            raise exc
+        raise AheadError(f"the background work '{self.name}' failed:\n{text}")
+
+    def get(self, kind: str) -> Any:
+        """The value the child sent as ``kind``, waiting for it if need be. Raises the
+        child's own error if it failed, :class:`AheadError` if it ended without
+        sending ``kind``."""
+        while kind not in self._arrived:
+            line = self._pipe.readline() if not self._pipe.closed else b""
+            if not line:
+                code = self._reap()
+                self.close()
+                raise AheadError(
+                    f"the background work '{self.name}' ended (exit status {code}) "
+                    f"without sending '{kind}'"
+                )
+            self._arrived.add(line.decode().strip())
+            if "error" in self._arrived:
+                self._raise_error()
+        with open(self.folder / f"{kind}.pkl", "rb") as handle:
+            return pickle.load(handle)
+
+    @property
+    def running(self) -> bool:
+        if self.exit_status is not None:
+            return False
+        pid, status = os.waitpid(self.pid, os.WNOHANG)
+        if pid:
+            self.exit_status = os.waitstatus_to_exitcode(status)
+        return self.exit_status is None
+
+    def close(self) -> None:
+        """Stop the child if it still runs, reap it and remove its folder."""
+        if self.exit_status is None:
+            with contextlib.suppress(ProcessLookupError):
+                if self.running:
+                    os.kill(self.pid, signal.SIGTERM)
+            with contextlib.suppress(ChildProcessError):
+                self._reap()
+        if not self._pipe.closed:
+            self._pipe.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+# --------------------------------------------------------------- the wave's themes
+def fingerprint(frame: pd.DataFrame) -> str:
+    """A digest of ``frame``'s columns and values, the same for equal data however it
+    is stored (object or string columns, categories or plain values)."""
+    digest = hashlib.sha256("\x1f".join(map(str, frame.columns)).encode())
+    digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def _file_key(path: Path | None) -> tuple:
+    if path is None:
+        return ()
+    try:
+        st = Path(path).stat()
+    except OSError:
+        return (str(path), None)
+    return (str(path), st.st_size, st.st_mtime_ns)
+
+
+def _inputs_key(params) -> tuple:
+    """What, besides the responses, the themes and lists depend on: params and codebook
+    files, and the invitation list and account master they are read from."""
+    inv = params.path(params.inputs.invitations) if params.inputs.invitations else None
+    return (
+        params.wave_id,
+        params.model_dump_json(),
+        _file_key(params.codebook_path),
+        _file_key(params.path(params.inputs.accounts)),
+        _file_key(inv),
+    )
+
+
+def _wave_work(outbox: Outbox, params, responses, accounts, invitations) -> None:
+    """In the child: the themes, then the follow-up lists into the job's folder."""
+    from nps_helpers import followup, store, themes
+
+    outbox.send("fingerprint", fingerprint(responses))
+    themed = themes.analyse(
+        responses["comment"], params.codebook_path, responses["industry"], responses["score"]
+    )
+    outbox.send("themed", themed)
+    if invitations is not None:
+        invitations = store.report_invitations(params, invitations, accounts)
+    by_theme = themes.theme_table(responses, themed)
+    written = followup.write_followup(
+        params,
+        responses,
+        themed,
+        invitations,
+        by_theme,
+        out=outbox.folder / "followup",
+        on_counts=lambda counts: outbox.send("counts", counts),
+    )
+    outbox.send("followup", written)
+
+
+class WaveWork:
+    """The themes and follow-up lists of one wave, worked out in a child process."""
+
+    def __init__(self, params, responses: pd.DataFrame, accounts, invitations):
+        self.params = params
+        self.key = _inputs_key(params)
+        folder = params.reports_dir / f".ahead-{os.getpid()}-{id(self)}"
+        # as the report will read them back from Parquet: a fresh 0..n-1 index
+        responses = responses.reset_index(drop=True)
+        self.job = Job(
+            "themes and follow-up lists",
+            _wave_work,
+            (params, responses, accounts, invitations),
+            folder,
+        )
+
+    def matches(self, params, responses: pd.DataFrame) -> bool:
+        """Whether this work was started from exactly ``responses`` and these inputs."""
+        if _inputs_key(params) != self.key:
+            return False
+        try:
+            theirs = self.job.get("fingerprint")
+        except NpsWorkbookError:
+            return False
+        return theirs == fingerprint(responses.reset_index(drop=True))
+
+    def themed(self):
+        """:func:`themes.analyse` of the wave's comments (waits for the child)."""
+        return self.job.get("themed")
+
+    def counts(self) -> dict[str, int]:
+        """The row count of each follow-up list (as ``write_followup(...)["counts"]``),
+        known before the files are written."""
+        return self.job.get("counts")
+
+    def finish(self) -> dict[str, Any]:
+        """Wait for the follow-up lists, move them to ``reports/<wave>/followup/``
+        (replacing the previous run's) and return what :func:`write_followup` returns,
+        with the published paths."""
+        try:
+            written = self.job.get("followup")
+            staged = self.job.folder / "followup"
+            final = self.params.reports_dir / "followup"
+            old = final.with_name(f".followup-old-{os.getpid()}")
+            if final.exists():
+                os.replace(final, old)
+            os.replace(staged, final)
+            shutil.rmtree(old, ignore_errors=True)
+        finally:
+            self.job.close()
+            _JOBS.pop(self.params.wave_id, None)
+
+        def moved(value):
+            if isinstance(value, Path) and staged in (value, *value.parents):
+                return final / value.relative_to(staged)
+            return value
+
+        return {k: moved(v) for k, v in written.items()}
+
+    def close(self) -> None:
+        self.job.close()
+
+
+#: The work started ahead in this process, by wave id (one per wave: the latest).
+_JOBS: dict[str, WaveWork] = {}
+
+
+def _remove_stale(reports_dir: Path) -> None:
+    """Folders left by children of processes that no longer run."""
+    for folder in reports_dir.glob(".ahead-*"):
+        try:
+            pid = int(folder.name.split("-")[1])
+            os.kill(pid, 0)
+            alive = pid != os.getpid() or any(w.job.folder == folder for w in _JOBS.values())
+        except (ValueError, IndexError, ProcessLookupError):
+            alive = False
+        except PermissionError:
+            alive = True
+        if not alive:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def start_wave_work(
+    params, responses: pd.DataFrame, accounts: pd.DataFrame | None, invitations
+) -> WaveWork | None:
+    """Start the themes and follow-up lists of the clean wave ``responses`` on the
+    second core (``invitations`` as read by :func:`ingest.read_invitations`). Returns
+    None where work is not started ahead (see the module docs)."""
+    previous = _JOBS.pop(params.wave_id, None)
+    if previous is not None:
+        previous.close()
+    if not enabled():
+        return None
+    params.reports_dir.mkdir(parents=True, exist_ok=True)
+    _remove_stale(params.reports_dir)
+    work = WaveWork(params, responses, accounts, invitations)
+    _JOBS[params.wave_id] = work
+    return work
+
+
+def wave_work(params, responses: pd.DataFrame) -> WaveWork | None:
+    """The work :func:`start_wave_work` started in this kernel for exactly this wave's
+    ``responses`` and inputs, else None (the report then works alone)."""
+    work = _JOBS.get(params.wave_id)
+    if work is None:
+        return None
+    if not work.matches(params, responses):
+        _JOBS.pop(params.wave_id, None)
+        work.close()
+        return None
+    return work
