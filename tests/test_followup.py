@@ -160,3 +160,62 @@ def test_write_followup_owner_workbooks(project):
     for name in ("detractor_calls", "promoters", "passives", "interviews", "reminders"):
         assert totals[name] == written["counts"][name], name
     assert written["counts"]["detractor_calls"] == (r["category"] == "detractor").sum()
+
+
+def test_owner_with_only_reminders_gets_a_workbook(tmp_path):
+    """An owner none of whose contacts answered still gets the reminders to chase; the
+    counts reach ``on_counts`` before the files are written, into ``out``."""
+    from types import SimpleNamespace
+
+    r = responses()
+    themed = themes.analyse(r["comment"])
+    invitations = pd.DataFrame(
+        {
+            "contact_id": ["c1", "c3", "x1", "x2"],
+            "account_id": ["A", "B", "H", "H"],
+            "account_name": ["Acc A", "Acc B", "Acc H", "Acc H"],
+            "owner": ["Olga", "Ben", "Zoe", "Zoe"],
+            "tier": "small",
+            "first_name": "F",
+            "last_name": "L",
+            "role": "user",
+            "email": "a@b.c",
+            "invited_at": "2026-10-01",
+            "bounced": [False, False, False, True],
+        }
+    )
+    params = SimpleNamespace(
+        key_tiers=("key",),
+        field_end=dt.date(2026, 11, 1),
+        renewal_horizon_days=182,
+        interview_promoters=2,
+        followup_seed=1,
+        followup_include_email=False,
+        response_rate_target=30,
+        company="Co",
+        title="Wave",
+        reports_dir=tmp_path / "unused",
+    )
+    seen = {}
+
+    def on_counts(counts):
+        seen.update(counts)
+        assert not (tmp_path / "lists" / "reminders.csv").exists(), "counts come first"
+
+    written = followup.write_followup(
+        params, r, themed, invitations, themes.theme_table(r, themed), tmp_path / "lists", on_counts
+    )
+    assert seen == {k: v for k, v in written["counts"].items()}
+    assert not (tmp_path / "unused").exists()
+    books = {p.stem for p in (tmp_path / "lists" / "owners").glob("*.xlsx")}
+    assert books == {"olga", "ben", "zoe"}
+    zoe = pd.read_excel(tmp_path / "lists" / "owners" / "zoe.xlsx", sheet_name=None)
+    assert zoe["reminders"]["contact_id"].tolist() == ["x1"]  # x2 bounced
+    assert len(zoe["detractor_calls"]) == 0
+
+
+def test_positions_by_groups_rows_in_order():
+    values = pd.Series(["b", None, "a", "b", np.nan, "a", "b"], dtype=object)
+    got = followup._positions_by(values)
+    assert {k: v.tolist() for k, v in got.items()} == {"b": [0, 3, 6], "a": [2, 5]}
+    assert followup._positions_by(pd.Series([], dtype=object)) == {}

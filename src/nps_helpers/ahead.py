@@ -24,6 +24,7 @@ variable ``NPS_WORKBOOK_AHEAD=0``, nothing is started ahead and the report works
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import os
 import pickle
@@ -112,10 +113,14 @@ class Job:
         for stream in (sys.stdout, sys.stderr):  # nothing buffered is written twice
             with contextlib.suppress(Exception):
                 stream.flush()
+        # the child's garbage collector must not visit the objects it inherits: it
+        # would write to them and so copy every page they sit on
+        gc.freeze()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child; coverage does not follow forks
             os.close(read)
             _run_child(work, args, write, self.folder)
+        gc.unfreeze()
         os.close(write)
         self.pid = pid
         self._pipe = os.fdopen(read, "rb")

@@ -246,6 +246,17 @@ def personal_columns(
     return frame.assign(email=frame["respondent_id"].map(emails).fillna(""))
 
 
+def _positions_by(values: pd.Series) -> dict[str, np.ndarray]:
+    """The row positions of each distinct value of ``values`` (as text), in row order;
+    missing values belong to none."""
+    known = values.notna().to_numpy()
+    positions = np.flatnonzero(known)
+    codes, uniques = pd.factorize(values[known].astype(str).to_numpy())
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+    return {str(u): positions[order[bounds[i] : bounds[i + 1]]] for i, u in enumerate(uniques)}
+
+
 def _slug(text: str) -> str:
     import re
 
@@ -307,17 +318,25 @@ def write_followup(
     for name, frame in lists.items():
         path = out / f"{name}.csv"
         written[name] = write_csv(frame, path)
-    owners = sorted({str(o) for o in responses["owner"].dropna().astype(str)})
-    # each list becomes cell XML once; an owner's workbook takes that owner's rows
-    tables = {
-        name[:31]: (Table.of(frame), frame["owner"].astype(str).to_numpy())
+    # one workbook per account owner: those with responses, and those whose accounts
+    # only have contacts to remind; built owner by owner, so only one owner's cells
+    # are in memory at a time
+    groups = {
+        name[:31]: (frame, _positions_by(frame["owner"]))
         for name, frame in lists.items()
         if "owner" in frame.columns
     }
-    for owner in owners:
+    owners = {str(o) for o in responses["owner"].dropna()}
+    if "reminders" in groups:
+        owners |= set(groups["reminders"][1])
+    none = np.array([], dtype=np.int64)
+    for owner in sorted(owners):
         write_workbook(
             owners_dir / f"{_slug(owner)}.xlsx",
-            {name: table.take(of == owner) for name, (table, of) in tables.items()},
+            {
+                name: Table.of(frame.take(rows.get(owner, none)))
+                for name, (frame, rows) in groups.items()
+            },
         )
     written["owners"] = owners_dir
     note = thank_you_note(by_theme, params.company, params.title, len(responses))
