@@ -5,8 +5,9 @@ Run: ``.venv/bin/python benchmarks/run.py [--sizes 2000 20000 200000] [--repeat 
 (accounts scaled to give about that many responses; no previous wave), times the whole
 ``nps-wave run`` (the fastest of ``--repeat`` runs) with the peak memory of its process
 tree (CLI, kernel and the worker the kernel forks; summed PSS, which counts each page
-of memory once, with summed RSS beside it, which counts shared pages twice), then times each stage in-process (read, clean, validate,
-metrics, themes, follow-up lists, charts, render). The floor is a notebook that only
+of memory once, with summed RSS beside it, which counts shared pages twice), then
+times each stage in-process (read, clean, validate, metrics, themes, follow-up lists,
+charts, render). The floor is a notebook that only
 imports pandas, plotly and great_expectations, executed by Papermill with the same
 kernel and rendered by the same nbconvert exporter, from a fresh Python process as
 ``nps-wave run`` is (the best of three runs). Results go to ``benchmarks/results.md``
@@ -287,7 +288,8 @@ def main() -> None:
         s = r["stages_s"]
         lines.append(
             f"| {r['responses']:,} | {r['run_s']} | {r['floor_s']} | {r['ratio']} | "
-            f"{r['peak_mb']} | {r['peak_rss_sum_mb']} | {r['deck_mb']} | {s['read']} | {s['clean']} | "
+            f"{r['peak_mb']} | {r['peak_rss_sum_mb']} | {r['deck_mb']} | {s['read']} | "
+            f"{s['clean']} | "
             f"{s['validate']} | {s['metrics']} | {s['themes']} | {s['followup']} | {s['charts']} | "
             f"{s['render']} |"
         )
