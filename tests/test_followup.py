@@ -2,6 +2,8 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nps_helpers import followup, themes
 
@@ -219,3 +221,46 @@ def test_positions_by_groups_rows_in_order():
     got = followup._positions_by(values)
     assert {k: v.tolist() for k, v in got.items()} == {"b": [0, 3, 6], "a": [2, 5]}
     assert followup._positions_by(pd.Series([], dtype=object)) == {}
+
+
+def _labels_row_by_row(themed) -> list[str]:
+    out = []
+    for i in range(len(themed.tags)):
+        parts = []
+        for name in themed.themes:
+            label = themed.label(name).iloc[i]
+            if label:
+                parts.append(f"{name} {label}")
+        out.append(", ".join(parts))
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    polarity=st.lists(
+        st.lists(st.one_of(st.none(), st.floats(-1, 1, allow_nan=False)), min_size=1, max_size=5),
+        min_size=0,
+        max_size=25,
+    ).filter(lambda rows: len({len(r) for r in rows}) <= 1),
+    many=st.booleans(),
+)
+def test_theme_labels_match_a_row_by_row_reading(polarity, many):
+    """Coded by pattern (and with more than 31 themes, by sorted rows), the labels are
+    what reading each response theme by theme gives."""
+    width = len(polarity[0]) if polarity else 2
+    names = [f"t{j}" for j in range(width)]
+    frame = pd.DataFrame(
+        [[np.nan if v is None else v for v in row] for row in polarity],
+        columns=names,
+        index=pd.RangeIndex(len(polarity)) + 7,
+        dtype=float,
+    )
+    if many:  # 40 themes: past what one int64 pattern code holds
+        extra = pd.DataFrame(np.nan, index=frame.index, columns=[f"x{j}" for j in range(40)])
+        frame = pd.concat([frame, extra], axis=1)
+    themed = themes.ThemedComments(
+        tags=frame.notna(), polarity=frame, sentiment=pd.Series(0.0, index=frame.index), codebook={}
+    )
+    got = followup.theme_labels(themed)
+    assert got.index.equals(frame.index)
+    assert got.tolist() == _labels_row_by_row(themed)

@@ -67,15 +67,36 @@ LIST_COLUMNS = [
 
 
 def theme_labels(themed) -> pd.Series:
-    """Per response, its themes with polarity, e.g. ``support -, price_billing +``
-    (built column by column, not row by row)."""
-    joined = pd.Series("", index=themed.tags.index, dtype=object)
-    for name in themed.themes:
-        label = themed.label(name)
-        piece = (name + " " + label).where(label != "", "")
-        sep = np.where((joined != "") & (piece != ""), ", ", "")
-        joined = joined + sep + piece
-    return joined.rename("themes")
+    """Per response, its themes with polarity, e.g. ``support -, price_billing +``.
+
+    Each response's pattern of labels is coded as one row of small numbers; the text is
+    built once per distinct pattern (a few thousand in a wave), not once per response."""
+    from nps_helpers.themes import NEGATIVE, POSITIVE
+
+    index = themed.tags.index
+    names = list(themed.themes)
+    if not names or not len(index):
+        return pd.Series("", index=index, dtype=object, name="themes")
+    polarity = themed.polarity[names].to_numpy(dtype=float)
+    signs = np.select(
+        [polarity > POSITIVE, polarity < NEGATIVE, ~np.isnan(polarity)], [1, 2, 3], 0
+    ).astype(np.int8)
+    if len(names) <= 31:  # the pattern as one base-4 number: hashing, not sorting rows
+        codes = signs.astype(np.int64) @ (4 ** np.arange(len(names) - 1, -1, -1, dtype=np.int64))
+        which = pd.factorize(codes)[0]
+        _, first = np.unique(which, return_index=True)
+        patterns = signs[first]
+    else:
+        patterns, which = np.unique(signs, axis=0, return_inverse=True)
+    symbol = ("", "+", "-", "0")
+    texts = np.array(
+        [
+            ", ".join(f"{name} {symbol[s]}" for name, s in zip(names, row, strict=True) if s)
+            for row in patterns
+        ],
+        dtype=object,
+    )
+    return pd.Series(texts[which.reshape(-1)], index=index, name="themes")
 
 
 def _base(responses: pd.DataFrame, themed=None) -> pd.DataFrame:
