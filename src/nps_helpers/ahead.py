@@ -31,6 +31,8 @@ import pickle
 import shutil
 import signal
 import sys
+import tempfile
+import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -90,8 +92,8 @@ def _run_child(work: Callable[..., None], args: tuple, pipe: int, folder: Path) 
         code = 1
         with contextlib.suppress(BaseException):
             text = "".join(traceback.format_exception(exc))
-            try:
-                pickle.dumps(exc)
+            try:  # an exception that pickles may still fail to load again
+                pickle.loads(pickle.dumps(exc))
                 payload = (exc, text)
             except Exception:  # noqa: BLE001 - an exception that cannot travel
                 payload = (None, text)
@@ -125,6 +127,8 @@ class Job:
         self.pid = pid
         self._pipe = os.fdopen(read, "rb")
         self._arrived: set[str] = set()
+        self._values: dict[str, Any] = {}
+        self._ended = False  # the child closed its end of the pipe
         self.exit_status: int | None = None
 
     def _reap(self) -> int:
@@ -134,7 +138,10 @@ class Job:
         return self.exit_status
 
     def _raise_error(self) -> None:
-        exc, text = pickle.loads((self.folder / "error.pkl").read_bytes())
+        try:
+            exc, text = pickle.loads((self.folder / "error.pkl").read_bytes())
+        except Exception as problem:  # noqa: BLE001 - whatever it is, say so plainly
+            exc, text = None, f"(its error could not be read back: {problem!r})"
         self.close()
         if exc is not None:
             exc.add_note(f"(raised in the background work '{self.name}':\n{text.rstrip()})")
@@ -145,10 +152,17 @@ class Job:
         """The value the child sent as ``kind``, waiting for it if need be. Raises the
         child's own error if it failed, :class:`AheadError` if it ended without
         sending ``kind``."""
+        if kind in self._values:
+            return self._values[kind]
         while kind not in self._arrived:
-            line = self._pipe.readline() if not self._pipe.closed else b""
+            line = b"" if self._pipe.closed else self._pipe.readline()
             if not line:
-                code = self._reap()
+                if self._pipe.closed and not self._ended:
+                    raise AheadError(
+                        f"the background work '{self.name}' is closed; '{kind}' is gone with it"
+                    )
+                self._ended = True
+                code = self._reap() if self.exit_status is None else self.exit_status
                 self.close()
                 raise AheadError(
                     f"the background work '{self.name}' ended (exit status {code}) "
@@ -157,8 +171,14 @@ class Job:
             self._arrived.add(line.decode().strip())
             if "error" in self._arrived:
                 self._raise_error()
-        with open(self.folder / f"{kind}.pkl", "rb") as handle:
-            return pickle.load(handle)
+        try:
+            with open(self.folder / f"{kind}.pkl", "rb") as handle:
+                self._values[kind] = pickle.load(handle)
+        except FileNotFoundError:
+            raise AheadError(
+                f"the background work '{self.name}' is closed; '{kind}' is gone with it"
+            ) from None
+        return self._values[kind]
 
     @property
     def running(self) -> bool:
@@ -169,17 +189,60 @@ class Job:
             self.exit_status = os.waitstatus_to_exitcode(status)
         return self.exit_status is None
 
+    def _wait(self, seconds: float) -> bool:
+        """Whether the child has ended within ``seconds`` (it is reaped if so)."""
+        end = time.monotonic() + seconds
+        while self.running:
+            if time.monotonic() >= end:
+                return False
+            time.sleep(0.01)
+        return True
+
     def close(self) -> None:
-        """Stop the child if it still runs, reap it and remove its folder."""
+        """Stop the child if it still runs (a child that has sent its last value gets a
+        moment to end by itself; one that ignores SIGTERM gets SIGKILL), reap it and
+        remove its folder."""
         if self.exit_status is None:
-            with contextlib.suppress(ProcessLookupError):
-                if self.running:
+            with contextlib.suppress(ChildProcessError, ProcessLookupError):
+                if not self._wait(0.2):
                     os.kill(self.pid, signal.SIGTERM)
-            with contextlib.suppress(ChildProcessError):
-                self._reap()
+                    if not self._wait(5):
+                        os.kill(self.pid, signal.SIGKILL)
+                        self._reap()
         if not self._pipe.closed:
             self._pipe.close()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def on_two_cores(
+    work: Callable[[list], None], items: list, weights: list[int], min_weight: int = 50_000
+) -> None:
+    """Run ``work(part)`` over ``items`` split into two parts of about equal total
+    weight, one part in a forked child: both cores at once. Serial (one call with all
+    the items) where fork is not used (see :func:`enabled`), for fewer than two items,
+    or under ``min_weight`` in total, where a fork costs more than it saves. A failure
+    on either side is raised here."""
+    if not enabled() or len(items) < 2 or sum(weights) < min_weight:
+        work(list(items))
+        return
+    parts: tuple[list, list] = ([], [])
+    loads = [0, 0]
+    for item, weight in sorted(zip(items, weights, strict=True), key=lambda iw: -iw[1]):
+        side = 0 if loads[0] <= loads[1] else 1
+        parts[side].append(item)
+        loads[side] += weight
+
+    def other(outbox: Outbox, part: list) -> None:
+        work(part)
+        outbox.send("done", True)
+
+    folder = Path(tempfile.mkdtemp(prefix="nps-two-cores-"))
+    job = Job("the second half", other, (parts[1],), folder)
+    try:
+        work(parts[0])
+        job.get("done")
+    finally:
+        job.close()
 
 
 # --------------------------------------------------------------- the wave's themes
@@ -288,7 +351,8 @@ class WaveWork:
             shutil.rmtree(old, ignore_errors=True)
         finally:
             self.job.close()
-            _JOBS.pop(self.params.wave_id, None)
+            if _JOBS.get(self.params.wave_id) is self:  # not a newer start's
+                _JOBS.pop(self.params.wave_id)
 
         def moved(value):
             if isinstance(value, Path) and staged in (value, *value.parents):

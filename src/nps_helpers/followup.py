@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from nps_helpers.ahead import on_two_cores
 from nps_helpers.store import write_csv
 from nps_helpers.xlsx import Table, write_workbook
 
@@ -351,14 +352,20 @@ def write_followup(
     if "reminders" in groups:
         owners |= set(groups["reminders"][1])
     none = np.array([], dtype=np.int64)
-    for owner in sorted(owners):
-        write_workbook(
-            owners_dir / f"{_slug(owner)}.xlsx",
-            {
-                name: Table.of(frame.take(rows.get(owner, none)))
-                for name, (frame, rows) in groups.items()
-            },
-        )
+
+    def workbooks(some: list[str]) -> None:
+        for owner in some:
+            write_workbook(
+                owners_dir / f"{_slug(owner)}.xlsx",
+                {
+                    name: Table.of(frame.take(rows.get(owner, none)))
+                    for name, (frame, rows) in groups.items()
+                },
+            )
+
+    owners = sorted(owners)
+    sizes = [sum(len(rows.get(o, none)) for _, rows in groups.values()) for o in owners]
+    on_two_cores(workbooks, owners, sizes)  # large waves: half the owners on each core
     written["owners"] = owners_dir
     note = thank_you_note(by_theme, params.company, params.title, len(responses))
     (out / "thank_you.md").write_text(note, encoding="utf-8")
