@@ -717,3 +717,10 @@ def test_close_of_the_wave_work(wave):
     work.close()
     assert work.job.exit_status is not None and gone(work.job.pid)
     assert ahead_folders(wave.params) == []
+
+
+def test_on_two_cores_serial_inside_the_wave_work(tmp_path, monkeypatch):
+    """The wave work already runs beside the kernel: it does not fork again."""
+    monkeypatch.setattr(ahead, "_IN_WAVE_WORK", True)
+    ahead.on_two_cores(_write_each(tmp_path), ["a", "b"], [10**6, 10**6])
+    assert {p.read_text().split(" by ")[1] for p in tmp_path.glob("*.txt")} == {str(os.getpid())}

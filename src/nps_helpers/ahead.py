@@ -214,15 +214,21 @@ class Job:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+#: True in the child of :func:`start_wave_work`, which already runs beside the kernel:
+#: a further fork there would only compete for the same two cores, and copy memory.
+_IN_WAVE_WORK = False
+
+
 def on_two_cores(
     work: Callable[[list], None], items: list, weights: list[int], min_weight: int = 50_000
 ) -> None:
     """Run ``work(part)`` over ``items`` split into two parts of about equal total
     weight, one part in a forked child: both cores at once. Serial (one call with all
-    the items) where fork is not used (see :func:`enabled`), for fewer than two items,
-    or under ``min_weight`` in total, where a fork costs more than it saves. A failure
+    the items) where fork is not used (see :func:`enabled`), inside the wave work
+    started ahead (it runs beside the kernel already), for fewer than two items, or
+    under ``min_weight`` in total, where a fork costs more than it saves. A failure
     on either side is raised here."""
-    if not enabled() or len(items) < 2 or sum(weights) < min_weight:
+    if _IN_WAVE_WORK or not enabled() or len(items) < 2 or sum(weights) < min_weight:
         work(list(items))
         return
     parts: tuple[list, list] = ([], [])
@@ -281,6 +287,8 @@ def _wave_work(outbox: Outbox, params, responses, accounts, invitations) -> None
     """In the child: the themes, then the follow-up lists into the job's folder."""
     from nps_helpers import followup, store, themes
 
+    global _IN_WAVE_WORK
+    _IN_WAVE_WORK = True  # this child is the second core: no further forks
     outbox.send("fingerprint", fingerprint(responses))
     themed = themes.analyse(
         responses["comment"], params.codebook_path, responses["industry"], responses["score"]
