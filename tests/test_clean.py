@@ -1,5 +1,6 @@
 import hashlib
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -274,3 +275,31 @@ def test_blank_rows_match_the_cell_by_cell_definition(rows):
     frame = pd.DataFrame(rows, columns=["a", "b", "c"], dtype=object)
     naive = (frame.apply(lambda s: s.astype(str).str.strip()) == "").all(axis=1)
     assert blank_rows(frame).tolist() == naive.tolist()
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.just(np.nan),
+            st.text(alphabet=" \t\n\xa0\u2003aB1é,-", max_size=6),
+            st.integers(-3, 3),
+            st.floats(-2, 2, allow_nan=False),
+            st.booleans(),
+        ),
+        max_size=30,
+    ),
+    st.booleans(),
+)
+def test_stripped_text_is_strip_of_each_row(values, as_string_dtype):
+    """Stripping each distinct value once gives what stripping every row gives, for
+    text, missing values and numbers alike (1, 1.0 and True stay distinct)."""
+    series = pd.Series(values, dtype=object, index=pd.RangeIndex(len(values)) * 3, name="x")
+    if as_string_dtype:
+        series = series.map(lambda v: v if v is None or isinstance(v, str) else None)
+        series = series.astype("string")
+    expected = series.fillna("").astype(str).str.strip()
+    got = clean.stripped_text(series)
+    assert got.tolist() == expected.astype(object).tolist()
+    assert got.index.equals(series.index) and got.name == "x"

@@ -112,6 +112,19 @@ class CleanResult:
     quality: dict = field(default_factory=dict)
 
 
+def stripped_text(values: pd.Series) -> pd.Series:
+    """``values`` as text without surrounding whitespace, missing values as "": what
+    ``values.fillna("").astype(str).str.strip()`` gives, with each distinct value
+    stripped once (answers repeat: tiers, roles, statuses)."""
+    if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+        # numbers or mixed: 1, 1.0 and True are one value to a hash table, not as text
+        return values.astype(object).where(values.notna(), "").astype(str).str.strip()
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    text = pd.Series(np.asarray(uniques, dtype=object), dtype=object).astype(str).str.strip()
+    out = np.append(text.to_numpy(dtype=object), "")[codes]  # code -1 (missing) -> ""
+    return pd.Series(out, index=values.index, dtype=object, name=values.name)
+
+
 def parse_scores(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Read NPS answers written as text: "9", " 9 ", "9.0", "10 - Extremely likely".
 
@@ -121,7 +134,7 @@ def parse_scores(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         ``scores`` as Float64 (NA where unreadable) and ``problem``: None,
         "missing_score", "invalid_score" or "score_out_of_range" per row.
     """
-    text = values.fillna("").astype(str).str.strip()
+    text = stripped_text(values)
     number = text.str.extract(r"^(-?\d+(?:\.0*)?)(?:\s*[-=:–(]\s*\D.*)?$", expand=False)
     scores = pd.to_numeric(number, errors="coerce").astype("Float64")
     out_of_range = (scores.notna() & ((scores < 0) | (scores > 10))).to_numpy(dtype=bool)
@@ -139,7 +152,7 @@ def parse_timestamps(values: pd.Series, timezone: str | None = None) -> pd.Serie
     ISO dates are read fast; other layouts (``10/03/2026 02:11:33 PM``) one by one.
     Naive times are in ``timezone`` (Qualtrics names it in its ImportId row), else UTC.
     """
-    text = values.fillna("").astype(str).str.strip()
+    text = stripped_text(values)
     if timezone:
         parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
         rest = parsed.isna() & (text != "")
@@ -160,9 +173,9 @@ def respondent_ids(contact_id: pd.Series | None, email: pd.Series | None, salt: 
     index = (contact_id if contact_id is not None else email).index
     ids = pd.Series("", index=index, dtype=object)
     if contact_id is not None:
-        ids = contact_id.fillna("").astype(str).str.strip()
+        ids = stripped_text(contact_id)
     if email is not None:
-        mail = email.fillna("").astype(str).str.strip().str.lower()
+        mail = stripped_text(email).str.lower()
         unique = mail[(mail != "") & (ids == "")].unique()
         hashed = {m: "h_" + hashlib.sha256((salt + m).encode()).hexdigest()[:16] for m in unique}
         ids = ids.where(ids != "", mail.map(hashed).fillna(""))
@@ -186,7 +199,7 @@ def map_labels(
     without, they become ``other`` (for roles) or stay as they are.
     """
     known = {**{v: v for v in allowed}, **mapping}
-    stripped = labels.fillna("").astype(str).str.strip()
+    stripped = stripped_text(labels)
     mapped = stripped.map(known)
     unmapped = stripped[mapped.isna()]
     counts = unmapped.value_counts()
@@ -207,7 +220,7 @@ def map_roles(labels: pd.Series, role_map: dict[str, str], source: str, column: 
 
 
 def _truthy(values: pd.Series, yes: set[str], no: set[str]) -> pd.Series:
-    low = values.fillna("").astype(str).str.strip().str.lower()
+    low = stripped_text(values).str.lower()
     return pd.Series(
         np.where(low.isin(no), False, np.where(low.isin(yes), True, True)), index=values.index
     )
@@ -279,7 +292,7 @@ def clean_responses(
 
     def text(name: str) -> pd.Series:
         c = col(name)
-        return data[c].fillna("").astype(str).str.strip() if c else blank
+        return stripped_text(data[c]) if c else blank
 
     reason = np.full(len(data), None, dtype=object)
 
@@ -412,7 +425,7 @@ def clean_responses(
     )
     responses["category"] = classify(responses["score"])
     for name, column in opts.extra.items():
-        responses[name] = data.loc[kept, column].fillna("").astype(str).str.strip()
+        responses[name] = stripped_text(data.loc[kept, column])
     if accounts is not None:
         crm = accounts.drop(columns=[c for c in ("domain",) if c in accounts.columns])
         crm = crm.drop(
@@ -484,7 +497,7 @@ def nps_group_check(
 
     The score is the truth; disagreements are reported, not used.
     """
-    labels = groups.fillna("").astype(str).str.strip().str.lower()
+    labels = stripped_text(groups).str.lower()
     labels = labels.map(lambda v: NPS_GROUP_CODES.get(v, v))
     by_row = pd.Series(labels.to_numpy(), index=data.loc[kept, "input_row"].to_numpy())
     ours = responses.set_index("input_row")["category"].astype(str)
