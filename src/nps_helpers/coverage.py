@@ -35,15 +35,18 @@ def invitation_segments(
 ) -> pd.DataFrame:
     """The invitation list with the account attributes and canonical roles added, so
     that it can be cut by the same segments as the responses."""
-    inv = invitations.copy()
-    if accounts is not None:
+    from nps_helpers.clean import stripped_text
+
+    if accounts is not None:  # the merge makes a new frame
         attrs = accounts.drop(
-            columns=[c for c in accounts.columns if c in inv.columns and c != "account_id"]
+            columns=[c for c in accounts.columns if c in invitations.columns and c != "account_id"]
         )
-        inv = inv.merge(attrs, on="account_id", how="left")
+        inv = invitations.merge(attrs, on="account_id", how="left")
+    else:
+        inv = invitations.copy()
     if "role" in inv.columns:
         known = {**{r: r for r in CANONICAL_ROLES}, **(role_map or {})}
-        inv["role"] = inv["role"].astype(str).str.strip().map(known).fillna("other")
+        inv["role"] = stripped_text(inv["role"].astype(str)).map(known).fillna("other")
     return inv
 
 

@@ -143,7 +143,7 @@ def report_invitations(
     from nps_helpers.coverage import invitation_segments
 
     out = invitation_segments(invitations, accounts, params.role_map)
-    tiers = out["tier"].map(lambda t: params.tier_map.get(t, t))
+    tiers = out["tier"].map({t: params.tier_map.get(t, t) for t in out["tier"].unique()})
     out["tier"] = pd.Categorical(tiers, categories=params.tiers)
     out["role"] = pd.Categorical(out["role"], categories=CANONICAL_ROLES)
     return out
