@@ -987,15 +987,18 @@ class _NameScrubber:
     def __init__(self, names: Iterable[str]):
         self.singles: set[str] = set()
         self.phrases: set[tuple[str, ...]] = set()
+        pieces: set[str] = set()  # parts repeat across names (GmbH, Group): each once
         for name in names:
             if not isinstance(name, str) or not name.strip():
                 continue
-            for piece in [name, *(p for p in name.split() if len(p) >= 3)]:
-                words = tuple(w.casefold() for w in _WORD.findall(piece))
-                if len(words) == 1:
-                    self.singles.add(words[0])
-                elif words:
-                    self.phrases.add(words)
+            pieces.add(name)
+            pieces.update(p for p in name.split() if len(p) >= 3)
+        for piece in pieces:
+            words = tuple(w.casefold() for w in _WORD.findall(piece))
+            if len(words) == 1:
+                self.singles.add(words[0])
+            elif words:
+                self.phrases.add(words)
         self.longest = max((len(p) for p in self.phrases), default=1)
 
     def _names(self, text: str) -> str:
