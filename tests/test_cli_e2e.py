@@ -24,8 +24,8 @@ NPS_WAVE = str(Path(sys.executable).with_name("nps-wave"))
 DECK_CHARTS = 9
 
 
-def nps_wave(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+def nps_wave(*args: str, cwd: Path, **extra_env: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")} | extra_env
     return subprocess.run(
         [NPS_WAVE, *args], cwd=cwd, capture_output=True, text=True, timeout=600, env=env
     )
@@ -180,6 +180,47 @@ def test_rerun_gives_the_same_deck(wave_run):
     assert {p: p.read_bytes() for p in sorted(hist.rglob("*")) if p.is_file()} == stored
 
 
+def _wave_outputs(root: Path) -> dict[str, bytes]:
+    """The deck and every follow-up file; an XLSX by the contents of its parts (a zip
+    stamps each part with the time it was written)."""
+    import zipfile
+
+    reports = root / "reports" / "2026-H2"
+    out = {"deck.html": (reports / "deck.html").read_bytes()}
+    for path in sorted((reports / "followup").rglob("*")):
+        name = str(path.relative_to(reports))
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as book:
+                for part in book.namelist():
+                    out[f"{name}:{part}"] = book.read(part)
+        elif path.is_file():
+            out[name] = path.read_bytes()
+    return out
+
+
+def _last_output(root: Path) -> str:
+    nb = nbformat.read(root / "reports" / "2026-H2" / "executed" / "wave_report.ipynb", 4)
+    return "".join(o.get("text", "") for o in nb.cells[-1].get("outputs", []))
+
+
+def test_work_ahead_gives_what_the_kernel_alone_gives(wave_run):
+    """Themes and follow-up lists worked out on the second core (the default on Linux)
+    give the same deck and files, byte for byte, as the kernel working alone."""
+    root, _ = wave_run
+    proc = nps_wave("run", "params/2026-H2.yaml", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    assert "written ahead on the second core" in _last_output(root)
+    assert not list((root / "reports" / "2026-H2").glob(".ahead-*")), "no folder left"
+    ahead = _wave_outputs(root)
+    proc = nps_wave("run", "params/2026-H2.yaml", cwd=root, NPS_WORKBOOK_AHEAD="0")
+    assert proc.returncode == 0, proc.stderr
+    assert _last_output(root) == "", "the kernel worked alone"
+    alone = _wave_outputs(root)
+    assert sorted(alone) == sorted(ahead)
+    assert [k for k in alone if alone[k] != ahead[k]] == []
+    assert sum(k.endswith(".xlsx:xl/worksheets/sheet1.xml") for k in alone) > 1
+
+
 def test_failed_notebook_is_one_clear_paragraph(project):
     params = project / "params" / "2026-H2.yaml"
     params.write_text(params.read_text().replace("  Power User: user\n", ""))
@@ -192,6 +233,24 @@ def test_failed_notebook_is_one_clear_paragraph(project):
     executed = project / "reports" / "2026-H2" / "executed" / "prepare_wave.ipynb"
     assert "is reports/2026-H2/executed/prepare_wave.ipynb" in err and executed.is_file()
     assert not (project / "reports" / "2026-H2" / "deck.html").exists()
+
+
+def test_failed_gate_publishes_no_work_done_ahead(project):
+    """The themes and lists start on the second core before the checks run; when the
+    wave fails them, the last good follow-up files stay and the worker leaves nothing."""
+    assert nps_wave("run", "params/2026-H2.yaml", cwd=project).returncode == 0
+    reports = project / "reports" / "2026-H2"
+    before = _wave_outputs(project)
+    params = project / "params" / "2026-H2.yaml"
+    params.write_text(params.read_text() + "max_rejected_share: 0.0\n")
+    proc = nps_wave("run", "params/2026-H2.yaml", cwd=project)
+    assert proc.returncode == 1 and "WaveValidationError" in proc.stderr, proc.stderr
+    assert "rejected" in proc.stderr
+    assert _wave_outputs(project) == before, "nothing published"
+    # the worker ends with the kernel (PR_SET_PDEATHSIG); its folder goes at the next start
+    params.write_text(params.read_text().replace("max_rejected_share: 0.0\n", ""))
+    assert nps_wave("run", "params/2026-H2.yaml", cwd=project).returncode == 0
+    assert not list(reports.glob(".ahead-*"))
 
 
 def test_params_error_exit_2(project):
