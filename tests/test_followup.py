@@ -264,3 +264,43 @@ def test_theme_labels_match_a_row_by_row_reading(polarity, many):
     got = followup.theme_labels(themed)
     assert got.index.equals(frame.index)
     assert got.tolist() == _labels_row_by_row(themed)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(0, 50), max_size=20), st.integers(1, 60))
+def test_batches_keep_order_and_limit(sizes, limit):
+    items = [f"o{i}" for i in range(len(sizes))]
+    batches = followup._batches(items, sizes, limit)
+    assert [i for b in batches for i in b] == items
+    size = dict(zip(items, sizes, strict=True))
+    for b in batches:
+        assert b and (len(b) == 1 or sum(size[i] for i in b) <= limit)
+    for a, b in zip(batches, batches[1:], strict=False):  # a batch is cut only when full
+        assert sum(size[i] for i in a) + size[b[0]] > limit
+
+
+def test_owner_workbooks_do_not_depend_on_batching(project, monkeypatch, tmp_path):
+    """Whether the owners' lists become cell XML together or one owner at a time, each
+    owner's workbook holds the same rows."""
+    from nps_helpers import clean, ingest
+    from nps_helpers.params import load_params
+
+    params = load_params(project / "params" / "2026-H2.yaml")
+    raw = ingest.read_qualtrics(params.path(params.inputs.export))
+    accounts = ingest.read_accounts(params.path(params.inputs.accounts))
+    invitations = ingest.read_invitations(params.path(params.inputs.invitations))
+    r = clean.clean_responses(raw, accounts, params, invitations).responses
+    invitations = invitations.merge(accounts[["account_id", "owner"]], on="account_id")
+    themed = themes.analyse(r["comment"])
+    table = themes.theme_table(r, themed)
+    books = {}
+    for limit in (10**9, 1):
+        monkeypatch.setattr(followup, "OWNER_BATCH_ROWS", limit)
+        out = followup.write_followup(params, r, themed, invitations, table, tmp_path / str(limit))
+        books[limit] = {
+            p.name: pd.read_excel(p, sheet_name=None) for p in sorted(out["owners"].glob("*.xlsx"))
+        }
+    assert books[1].keys() == books[10**9].keys() and len(books[1]) > 1
+    for name, sheets in books[1].items():
+        for sheet, frame in sheets.items():
+            pd.testing.assert_frame_equal(frame, books[10**9][name][sheet], obj=f"{name}/{sheet}")

@@ -268,6 +268,26 @@ def personal_columns(
     return frame.assign(email=frame["respondent_id"].map(emails).fillna(""))
 
 
+#: Owners whose lists hold this many rows together become cell XML at once: one
+#: conversion per list for most waves, and never the cells of a whole 200,000-response
+#: wave in memory at once. The batches depend only on the data, so the files do too.
+OWNER_BATCH_ROWS = 100_000
+
+
+def _batches(items: list[str], sizes: list[int], limit: int) -> list[list[str]]:
+    """``items`` in order, cut into consecutive batches of at most ``limit`` in total
+    size (an item larger than ``limit`` is a batch of its own)."""
+    batches: list[list[str]] = []
+    total = limit + 1
+    for item, size in zip(items, sizes, strict=True):
+        if not batches or total + size > limit:
+            batches.append([])
+            total = 0
+        batches[-1].append(item)
+        total += size
+    return batches
+
+
 def _positions_by(values: pd.Series) -> dict[str, np.ndarray]:
     """The row positions of each distinct value of ``values`` (as text), in row order;
     missing values belong to none."""
@@ -352,20 +372,32 @@ def write_followup(
     if "reminders" in groups:
         owners |= set(groups["reminders"][1])
     none = np.array([], dtype=np.int64)
-
-    def workbooks(some: list[str]) -> None:
-        for owner in some:
-            write_workbook(
-                owners_dir / f"{_slug(owner)}.xlsx",
-                {
-                    name: Table.of(frame.take(rows.get(owner, none)))
-                    for name, (frame, rows) in groups.items()
-                },
-            )
-
     owners = sorted(owners)
     sizes = [sum(len(rows.get(o, none)) for _, rows in groups.values()) for o in owners]
-    on_two_cores(workbooks, owners, sizes)  # large waves: half the owners on each core
+    batches = _batches(owners, sizes, OWNER_BATCH_ROWS)
+
+    def workbooks(some: list[list[str]]) -> None:
+        for batch in some:
+            # a batch of owners becomes cell XML at once (each conversion has a fixed
+            # cost); each owner's workbook then takes its rows, which lie together
+            tables, spans = {}, {}
+            for name, (frame, rows) in groups.items():
+                parts = [rows.get(o, none) for o in batch]
+                tables[name] = Table.of(frame.take(np.concatenate(parts)))
+                ends = np.cumsum([len(part) for part in parts])
+                spans[name] = list(zip(ends - [len(part) for part in parts], ends, strict=True))
+            for i, owner in enumerate(batch):
+                write_workbook(
+                    owners_dir / f"{_slug(owner)}.xlsx",
+                    {
+                        name: table.take(np.arange(*spans[name][i]))
+                        for name, table in tables.items()
+                    },
+                )
+
+    by_owner = dict(zip(owners, sizes, strict=True))
+    weights = [sum(by_owner[o] for o in batch) for batch in batches]
+    on_two_cores(workbooks, batches, weights)  # large waves: half the batches on each core
     written["owners"] = owners_dir
     note = thank_you_note(by_theme, params.company, params.title, len(responses))
     (out / "thank_you.md").write_text(note, encoding="utf-8")
