@@ -724,3 +724,10 @@ def test_on_two_cores_serial_inside_the_wave_work(tmp_path, monkeypatch):
     monkeypatch.setattr(ahead, "_IN_WAVE_WORK", True)
     ahead.on_two_cores(_write_each(tmp_path), ["a", "b"], [10**6, 10**6])
     assert {p.read_text().split(" by ")[1] for p in tmp_path.glob("*.txt")} == {str(os.getpid())}
+
+
+def test_on_two_cores_returns_each_part_result(tmp_path):
+    items, weights = list(range(10)), [10**5] * 10
+    results = ahead.on_two_cores(lambda part: sorted(part), items, weights)
+    assert len(results) == 2 and sorted(results[0] + results[1]) == items
+    assert ahead.on_two_cores(lambda part: sum(part), [1, 2], [1, 1]) == [3]

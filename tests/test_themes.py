@@ -414,3 +414,33 @@ def test_neutral_mention_takes_a_clear_score_before_the_rest_of_the_comment():
     got = themes.analyse(text, scores=pd.Series([2, 7, 10]))
     # 2: a clear complaint; 7: the comment's stance (praise); 10: a clear praise
     assert got.label("account_management").tolist() == ["-", "+", "+"]
+
+
+def test_analyse_on_two_cores_matches_one(monkeypatch):
+    """Half the chunks themed in a forked process give exactly what one process gives."""
+    from nps_helpers import ahead
+
+    base = [
+        "Support is slow and the invoice was wrong",
+        "Great onboarding, love the dashboards",
+        "Price too high for what we get",
+        "the API keeps timing out, otherwise fine",
+        "Account manager never calls back",
+    ]
+    comments = pd.Series([f"{t} ({i})" for i in range(120) for t in base])
+    industries = pd.Series(["SaaS", "Fintech", "Logistics"] * 200)
+    scores = pd.Series([0, 3, 6, 7, 8, 9, 10, 5] * 75)
+    monkeypatch.setattr(themes, "CHUNK", 50)
+    monkeypatch.setattr(themes, "TWO_CORES_FROM", 10**9)
+    alone = themes.analyse(comments, None, industries, scores)
+    monkeypatch.setattr(themes, "TWO_CORES_FROM", 1)
+    calls = []
+    real = ahead.on_two_cores
+    monkeypatch.setattr(
+        themes, "on_two_cores", lambda *a, **k: calls.append(len(r := real(*a, **k))) or r
+    )
+    both = themes.analyse(comments, None, industries, scores)
+    assert calls == [2], "the chunks were split over two processes"
+    pd.testing.assert_frame_equal(both.tags, alone.tags)
+    pd.testing.assert_frame_equal(both.polarity, alone.polarity)
+    pd.testing.assert_series_equal(both.sentiment, alone.sentiment)

@@ -220,17 +220,22 @@ _IN_WAVE_WORK = False
 
 
 def on_two_cores(
-    work: Callable[[list], None], items: list, weights: list[int], min_weight: int = 50_000
-) -> None:
+    work: Callable[[list], Any],
+    items: list,
+    weights: list[int],
+    min_weight: int = 50_000,
+) -> list:
     """Run ``work(part)`` over ``items`` split into two parts of about equal total
-    weight, one part in a forked child: both cores at once. Serial (one call with all
-    the items) where fork is not used (see :func:`enabled`), inside the wave work
-    started ahead (it runs beside the kernel already), for fewer than two items, or
-    under ``min_weight`` in total, where a fork costs more than it saves. A failure
-    on either side is raised here."""
+    weight, one part in a forked child: both cores at once. Returns the results of
+    ``work``, one per part (the child's comes back pickled).
+
+    Serial (one call with all the items, one result) where fork is not used (see
+    :func:`enabled`), for fewer than two items, under ``min_weight`` in total, where a
+    fork costs more than it saves, and inside the wave work started ahead (it runs
+    beside the kernel already; a further fork measured slower there, with three
+    processes on two cores). A failure on either side is raised here."""
     if _IN_WAVE_WORK or not enabled() or len(items) < 2 or sum(weights) < min_weight:
-        work(list(items))
-        return
+        return [work(list(items))]
     parts: tuple[list, list] = ([], [])
     loads = [0, 0]
     for item, weight in sorted(zip(items, weights, strict=True), key=lambda iw: -iw[1]):
@@ -239,16 +244,16 @@ def on_two_cores(
         loads[side] += weight
 
     def other(outbox: Outbox, part: list) -> None:
-        work(part)
-        outbox.send("done", True)
+        outbox.send("done", work(part))
 
     folder = Path(tempfile.mkdtemp(prefix="nps-two-cores-"))
     job = Job("the second half", other, (parts[1],), folder)
     try:
-        work(parts[0])
-        job.get("done")
+        here = work(parts[0])
+        there = job.get("done")
     finally:
         job.close()
+    return [here, there]
 
 
 # --------------------------------------------------------------- the wave's themes
