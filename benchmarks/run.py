@@ -289,8 +289,8 @@ def main() -> None:
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}; {dt.date.today()}",
         "",
-        "| responses | whole run (s) | floor (s) | run / floor | peak memory, PSS (MB) | "
-        "summed RSS (MB) | deck (MB) | read | clean | validate | metrics | themes | follow-up "
+        "| responses | whole run (s) | floor (s) | run / floor | peak memory, PSS (MiB) | "
+        "summed RSS (MiB) | deck (MB) | read | clean | validate | metrics | themes | follow-up "
         "| charts | render |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
