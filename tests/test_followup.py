@@ -128,9 +128,9 @@ def test_lists_share_one_labelling():
     assert followup.promoter_list(r)["themes"].eq("").all(), "no themes given, none made up"
 
 
-def test_write_followup_owner_workbooks(project):
-    """Each owner's workbook has every list, only that owner's rows, and the rows of all
-    owners add up to the wave's lists."""
+def demo_wave(project):
+    """A small demo wave's params, clean responses, their themes and the invitation
+    list with each contact's account owner."""
     from nps_helpers import clean, ingest
     from nps_helpers.params import load_params
 
@@ -140,7 +140,13 @@ def test_write_followup_owner_workbooks(project):
     invitations = ingest.read_invitations(params.path(params.inputs.invitations))
     r = clean.clean_responses(raw, accounts, params, invitations).responses
     invitations = invitations.merge(accounts[["account_id", "owner"]], on="account_id")
-    themed = themes.analyse(r["comment"])
+    return params, r, themes.analyse(r["comment"]), invitations
+
+
+def test_write_followup_owner_workbooks(project):
+    """Each owner's workbook has every list, only that owner's rows, and the rows of all
+    owners add up to the wave's lists."""
+    params, r, themed, invitations = demo_wave(project)
     written = followup.write_followup(params, r, themed, invitations, themes.theme_table(r, themed))
     books = sorted(written["owners"].glob("*.xlsx"))
     assert len(books) == r["owner"].nunique() > 1
@@ -282,16 +288,7 @@ def test_batches_keep_order_and_limit(sizes, limit):
 def test_owner_workbooks_do_not_depend_on_batching(project, monkeypatch, tmp_path):
     """Whether the owners' lists become cell XML together or one owner at a time, each
     owner's workbook holds the same rows."""
-    from nps_helpers import clean, ingest
-    from nps_helpers.params import load_params
-
-    params = load_params(project / "params" / "2026-H2.yaml")
-    raw = ingest.read_qualtrics(params.path(params.inputs.export))
-    accounts = ingest.read_accounts(params.path(params.inputs.accounts))
-    invitations = ingest.read_invitations(params.path(params.inputs.invitations))
-    r = clean.clean_responses(raw, accounts, params, invitations).responses
-    invitations = invitations.merge(accounts[["account_id", "owner"]], on="account_id")
-    themed = themes.analyse(r["comment"])
+    params, r, themed, invitations = demo_wave(project)
     table = themes.theme_table(r, themed)
     books = {}
     for limit in (10**9, 1):
