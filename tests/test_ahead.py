@@ -731,3 +731,24 @@ def test_on_two_cores_returns_each_part_result(tmp_path):
     results = ahead.on_two_cores(lambda part: sorted(part), items, weights)
     assert len(results) == 2 and sorted(results[0] + results[1]) == items
     assert ahead.on_two_cores(lambda part: sum(part), [1, 2], [1, 1]) == [3]
+
+
+def test_a_failed_move_keeps_the_last_good_lists(wave, monkeypatch):
+    """If the finished lists cannot be moved in place, the published ones stay."""
+    final = wave.params.reports_dir / "followup"
+    final.mkdir(parents=True)
+    (final / "detractor_calls.csv").write_text("last good\n")
+    work = start(wave)
+    work.counts()  # the lists exist; now moving the new folder in fails
+    real = os.replace
+
+    def failing(src, dst):
+        if Path(src).name == "followup" and Path(src).parent.name.startswith(".ahead-"):
+            raise OSError("disk full")
+        return real(src, dst)
+
+    monkeypatch.setattr(ahead.os, "replace", failing)
+    with pytest.raises(OSError, match="disk full"):
+        work.finish()
+    assert (final / "detractor_calls.csv").read_text() == "last good\n"
+    assert not list(final.parent.glob(".followup-old-*"))

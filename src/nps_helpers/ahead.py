@@ -360,7 +360,12 @@ class WaveWork:
             old = final.with_name(f".followup-old-{os.getpid()}")
             if final.exists():
                 os.replace(final, old)
-            os.replace(staged, final)
+            try:
+                os.replace(staged, final)
+            except OSError:
+                if old.exists():  # the last good lists stay where they were
+                    os.replace(old, final)
+                raise
             shutil.rmtree(old, ignore_errors=True)
         finally:
             self.job.close()
