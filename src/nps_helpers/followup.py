@@ -361,8 +361,8 @@ def write_followup(
         path = out / f"{name}.csv"
         written[name] = write_csv(frame, path)
     # one workbook per account owner: those with responses, and those whose accounts
-    # only have contacts to remind; built owner by owner, so only one owner's cells
-    # are in memory at a time
+    # only have contacts to remind; built in batches of owners (OWNER_BATCH_ROWS), so
+    # the cells of a large wave are never in memory all at once
     groups = {
         name[:31]: (frame, _positions_by(frame["owner"]))
         for name, frame in lists.items()
