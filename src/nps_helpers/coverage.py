@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from nps_helpers.clean import stripped_text
 from nps_helpers.params import CANONICAL_ROLES
 
 
@@ -35,8 +36,6 @@ def invitation_segments(
 ) -> pd.DataFrame:
     """The invitation list with the account attributes and canonical roles added, so
     that it can be cut by the same segments as the responses."""
-    from nps_helpers.clean import stripped_text
-
     if accounts is not None:  # the merge makes a new frame
         attrs = accounts.drop(
             columns=[c for c in accounts.columns if c in invitations.columns and c != "account_id"]
