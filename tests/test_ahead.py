@@ -37,6 +37,9 @@ def _ahead_on(monkeypatch):
     for work in list(ahead._JOBS.values()):
         work.close()
     ahead._JOBS.clear()
+    for job in list(ahead._COMMENTS.values()):
+        job.close()
+    ahead._COMMENTS.clear()
 
 
 def wait_until(predicate, timeout: float = 20.0) -> None:
@@ -446,6 +449,7 @@ def wave(project):
     result = clean.clean_responses(raw, accounts, params, invitations)
     return SimpleNamespace(
         params=params,
+        raw=raw,
         result=result,
         responses=result.responses,
         accounts=accounts,
@@ -752,3 +756,130 @@ def test_a_failed_move_keeps_the_last_good_lists(wave, monkeypatch):
         work.finish()
     assert (final / "detractor_calls.csv").read_text() == "last good\n"
     assert not list(final.parent.glob(".followup-old-*"))
+
+
+# ------------------------------------------------------- the comment work, from the export
+def _read_value(outbox, job, kind):
+    """In a second child: read ``kind`` from a job the parent started, close it, and
+    say what this process saw."""
+    value = job.get(kind)
+    job.close()
+    try:
+        job.running  # noqa: B018 - only the parent may wait for it
+        waits = True
+    except ahead.AheadError:
+        waits = False
+    outbox.send("seen", (value, job.folder.exists(), waits))
+
+
+def test_a_later_fork_reads_a_job_but_leaves_it_to_its_parent(start_job, tmp_path):
+    first = start_job(_send_three)
+    reader = ahead.Job("reader", _read_value, (first, "second"), tmp_path / "reader")
+    try:
+        value, folder_left, waits = reader.get("seen")
+    finally:
+        reader.close()
+    assert value == {"b": [2, 3]}
+    assert folder_left, "the reader does not remove the parent's job folder"
+    assert not waits, "nor may it wait for a child that is not its own"
+    first.close()
+    assert first.exit_status == 0 and gone(first.pid) and not first.folder.exists()
+
+
+def _comment_texts(wave) -> list[str]:
+    return sorted(set(wave.responses["comment"].fillna("").astype(str)))
+
+
+def _count_text_work(monkeypatch, log: Path) -> None:
+    """Record in ``log`` every call of themes.analyse_texts (forks inherit the patch)."""
+    real = themes.analyse_texts
+
+    def counted(texts, book):
+        with log.open("a") as handle:
+            handle.write(f"{len(texts)}\n")
+        return real(texts, book)
+
+    monkeypatch.setattr(themes, "analyse_texts", counted)
+
+
+def test_comment_work_is_handed_to_the_wave_work(wave, monkeypatch, tmp_path):
+    params = wave.params
+    comments = ahead.start_comment_work(params, wave.raw)
+    assert isinstance(comments, ahead.Job) and ahead._COMMENTS[params.wave_id] is comments
+    assert comments.folder.parent == params.reports_dir
+    log = tmp_path / "calls.txt"
+    _count_text_work(monkeypatch, log)  # patched after the comment work started
+    work = start(wave)
+    assert work.comments is comments and params.wave_id not in ahead._COMMENTS
+    loaded = stored(wave)
+    assert ahead.wave_work(params, loaded.responses) is work
+    expected = serial_themed(params, loaded.responses)
+    got = work.themed()
+    pd.testing.assert_frame_equal(got.tags, expected.tags)
+    pd.testing.assert_frame_equal(got.polarity, expected.polarity)
+    pd.testing.assert_series_equal(got.sentiment, expected.sentiment)
+    log.write_text("")  # the serial reference above counted too
+    work.finish()
+    assert log.read_text() == "", "the wave work themed no text itself"
+    assert comments.exit_status == 0 and gone(comments.pid)
+    assert ahead_folders(params) == []
+
+
+def test_comment_work_covers_every_clean_comment(wave):
+    comments = ahead.start_comment_work(wave.params, wave.raw)
+    known = comments.get("texts")
+    assert set(_comment_texts(wave)) <= set(known.texts)
+    assert len(set(known.texts)) == len(known), "each text once"
+
+
+def _break_analyse_texts(texts, book):
+    raise ChildFailure("no themes today")
+
+
+@pytest.mark.parametrize("how", ["error", "killed"])
+def test_wave_work_themes_alone_when_the_comment_work_fails(wave, monkeypatch, tmp_path, how):
+    params = wave.params
+    real = themes.analyse_texts
+    if how == "error":
+        monkeypatch.setattr(themes, "analyse_texts", _break_analyse_texts)
+    comments = ahead.start_comment_work(params, wave.raw)
+    monkeypatch.setattr(themes, "analyse_texts", real)
+    if how == "killed":
+        os.kill(comments.pid, signal.SIGKILL)
+    log = tmp_path / "calls.txt"
+    _count_text_work(monkeypatch, log)
+    work = start(wave)
+    loaded = stored(wave)
+    got = work.themed()
+    expected = serial_themed(params, loaded.responses)
+    pd.testing.assert_frame_equal(got.tags, expected.tags)
+    pd.testing.assert_frame_equal(got.polarity, expected.polarity)
+    assert log.read_text().splitlines()[0] == str(len(_comment_texts(wave))), "themed here"
+    work.close()
+    assert comments.exit_status is not None and gone(comments.pid)
+    assert ahead_folders(params) == []
+
+
+def test_second_comment_start_closes_the_first(wave):
+    first = ahead.start_comment_work(wave.params, wave.raw)
+    second = ahead.start_comment_work(wave.params, wave.raw)
+    assert first.exit_status is not None and gone(first.pid) and not first.folder.exists()
+    assert ahead._COMMENTS[wave.params.wave_id] is second
+    assert ahead_folders(wave.params) == [second.folder]
+
+
+@pytest.mark.parametrize("value", ["0", "no"])
+def test_comment_work_not_started_when_switched_off(wave, monkeypatch, value):
+    first = ahead.start_comment_work(wave.params, wave.raw)
+    monkeypatch.setenv("NPS_WORKBOOK_AHEAD", value)
+    assert ahead.start_comment_work(wave.params, wave.raw) is None
+    assert first.exit_status is not None and gone(first.pid)
+    assert ahead._COMMENTS == {} and ahead_folders(wave.params) == []
+
+
+def test_comment_work_left_over_is_closed_when_the_wave_work_is_switched_off(wave, monkeypatch):
+    comments = ahead.start_comment_work(wave.params, wave.raw)
+    monkeypatch.setenv("NPS_WORKBOOK_AHEAD", "0")
+    assert ahead.start_wave_work(wave.params, wave.responses, wave.accounts, None) is None
+    assert comments.exit_status is not None and gone(comments.pid)
+    assert ahead._COMMENTS == {} and ahead_folders(wave.params) == []

@@ -444,3 +444,92 @@ def test_analyse_on_two_cores_matches_one(monkeypatch):
     pd.testing.assert_frame_equal(both.tags, alone.tags)
     pd.testing.assert_frame_equal(both.polarity, alone.polarity)
     pd.testing.assert_series_equal(both.sentiment, alone.sentiment)
+
+
+# ------------------------------------------------ per-text analysis, worked out ahead
+POOL = [
+    "Support is slow and the invoice was wrong",
+    "Great onboarding, love the dashboards",
+    "Oh great, another outage. Just what we needed",
+    "Price too high for what we get",
+    "Account manager never calls back, but the product is solid",
+    "no problems with support",
+    "",
+    "Implementation took forever",
+]
+
+
+def assert_same_analysis(a: themes.ThemedComments, b: themes.ThemedComments) -> None:
+    pd.testing.assert_frame_equal(a.tags, b.tags)
+    pd.testing.assert_frame_equal(a.polarity, b.polarity)
+    pd.testing.assert_series_equal(a.sentiment, b.sentiment)
+
+
+def test_analyse_texts_holds_each_text_once_per_theme():
+    book = themes.load_codebook()
+    got = themes.analyse_texts(["Support is slow", "Oh great, another outage", ""], book)
+    assert len(got) == 3 and got.texts.tolist() == [
+        "Support is slow",
+        "Oh great, another outage",
+        "",
+    ]
+    assert got.tags.shape == got.polarity.shape == (3, len(book))
+    assert got.tags[0, list(book).index("support")]
+    assert np.isnan(got.polarity[0][~got.tags[0]]).all(), "polarity only where mentioned"
+    assert got.polarity[0, list(book).index("support")] < 0
+    assert got.sarcastic.tolist() == [False, True, False]
+    assert got.sentiment[1] <= -0.4, "sarcasm is never praise"
+    assert got.sentiment[2] == 0 and not got.tags[2].any()
+    assert got.codebook == themes.codebook_key(book)
+
+
+def test_codebook_key_follows_the_contents(tmp_path):
+    book = themes.load_codebook()
+    assert themes.codebook_key(themes.load_codebook()) == themes.codebook_key(book)
+    fewer = dict(list(book.items())[:-1])
+    assert themes.codebook_key(fewer) != themes.codebook_key(book)
+    name, theme = next(iter(book.items()))
+    changed = {**book, name: themes.Theme(**{**theme.__dict__, "phrases": ("something else",)})}
+    assert themes.codebook_key(changed) != themes.codebook_key(book)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    comments=st.lists(st.sampled_from(POOL), min_size=1, max_size=30),
+    known_texts=st.lists(st.sampled_from(POOL + ["never in a comment"]), unique=True),
+    scores=st.lists(st.integers(0, 10), min_size=30, max_size=30),
+)
+def test_analyse_with_known_texts_is_analyse_without(comments, known_texts, scores):
+    """What is known ahead (any texts: some of the comments, more, none) only spares
+    work: the result is exactly the one worked out from scratch."""
+    series = pd.Series(comments, index=np.arange(len(comments)) * 3)
+    industries = pd.Series(["SaaS", "Fintech", "Logistics"] * 10)[: len(comments)]
+    industries.index = series.index
+    answers = pd.Series(scores[: len(comments)], index=series.index)
+    alone = themes.analyse(series, None, industries, answers)
+    known = themes.analyse_texts(known_texts, None)
+    assert_same_analysis(themes.analyse(series, None, industries, answers, known=known), alone)
+
+
+def test_known_texts_of_another_codebook_are_not_used(monkeypatch):
+    book = themes.load_codebook()
+    fewer = dict(list(book.items())[:-1])
+    known = themes.analyse_texts(POOL, fewer)
+    calls = []
+    real = themes.analyse_texts
+    monkeypatch.setattr(themes, "analyse_texts", lambda t, b: calls.append(len(t)) or real(t, b))
+    got = themes.analyse(pd.Series(POOL), book, known=known)
+    assert calls == [len(POOL)], "every text worked out again, with the codebook given"
+    assert_same_analysis(got, themes.analyse(pd.Series(POOL), book))
+
+
+def test_only_the_texts_not_known_are_worked_out(monkeypatch):
+    known = themes.analyse_texts(POOL[:5], None)
+    calls = []
+    real = themes.analyse_texts
+    monkeypatch.setattr(themes, "analyse_texts", lambda t, b: calls.append(list(t)) or real(t, b))
+    themes.analyse(pd.Series(POOL * 2), None, known=known)
+    assert calls == [POOL[5:]]
+    calls.clear()
+    themes.analyse(pd.Series(POOL[:5]), None, known=known)
+    assert calls == [], "nothing left to work out"

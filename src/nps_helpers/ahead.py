@@ -1,12 +1,20 @@
 """Work started ahead, on the second core, in a forked child process.
 
 ``nps-wave run`` executes ``prepare_wave`` and then ``wave_report`` in one kernel, one
-cell after the other: one core. The themes of a wave and its follow-up lists need only
-the clean wave, so ``prepare_wave`` starts them in a child process as soon as the wave
-is clean (:func:`start_wave_work`). They run on the second core while Great Expectations
-validates the wave and the report computes its metrics; the report then takes the
-themes from the child instead of tagging the comments again (:func:`wave_work`), and
-puts the follow-up files the child wrote in place (:meth:`WaveWork.finish`).
+cell after the other: one core. Two children put the second core to work:
+
+- The themes of the comments depend on nothing but their texts, so ``prepare_wave``
+  starts them as soon as the export is read (:func:`start_comment_work`): they are
+  worked out while the kernel reads the other files and cleans the wave.
+- The follow-up lists need only the clean wave, so ``prepare_wave`` starts them as soon
+  as the wave is clean (:func:`start_wave_work`). This child takes the comments' themes
+  from the first (a later fork may read from a job, only the kernel stops it), spreads
+  them to the responses and writes the lists while Great Expectations validates the
+  wave and the report computes its metrics.
+
+The report then takes the themes from the second child instead of tagging the comments
+again (:func:`wave_work`), and puts the follow-up files it wrote in place
+(:meth:`WaveWork.finish`).
 
 Nothing here changes a result: the child runs the same functions on the same data.
 The report uses the child's work only when the processed wave it loaded is the one
@@ -125,14 +133,21 @@ class Job:
         gc.unfreeze()
         os.close(write)
         self.pid = pid
+        #: the process that started the child; only it may wait for, stop or clean up
+        #: after it (a later fork, which inherits this object, may only read from it)
+        self.owner = os.getpid()
         self._pipe = os.fdopen(read, "rb")
         self._arrived: set[str] = set()
         self._values: dict[str, Any] = {}
         self._ended = False  # the child closed its end of the pipe
         self.exit_status: int | None = None
 
-    def _reap(self) -> int:
-        if self.exit_status is None:
+    @property
+    def _owned(self) -> bool:
+        return os.getpid() == self.owner
+
+    def _reap(self) -> int | None:
+        if self.exit_status is None and self._owned:
             _, status = os.waitpid(self.pid, 0)
             self.exit_status = os.waitstatus_to_exitcode(status)
         return self.exit_status
@@ -164,9 +179,9 @@ class Job:
                 self._ended = True
                 code = self._reap() if self.exit_status is None else self.exit_status
                 self.close()
+                status = "" if code is None else f" (exit status {code})"
                 raise AheadError(
-                    f"the background work '{self.name}' ended (exit status {code}) "
-                    f"without sending '{kind}'"
+                    f"the background work '{self.name}' ended{status} without sending '{kind}'"
                 )
             self._arrived.add(line.decode().strip())
             if "error" in self._arrived:
@@ -184,6 +199,8 @@ class Job:
     def running(self) -> bool:
         if self.exit_status is not None:
             return False
+        if not self._owned:
+            raise AheadError(f"only the process that started '{self.name}' can wait for it")
         pid, status = os.waitpid(self.pid, os.WNOHANG)
         if pid:
             self.exit_status = os.waitstatus_to_exitcode(status)
@@ -201,7 +218,12 @@ class Job:
     def close(self) -> None:
         """Stop the child if it still runs (a child that has sent its last value gets a
         moment to end by itself; one that ignores SIGTERM gets SIGKILL), reap it and
-        remove its folder."""
+        remove its folder. In a process that did not start the child (a later fork),
+        only this process's end of the pipe is closed."""
+        if not self._owned:
+            if not self._pipe.closed:
+                self._pipe.close()
+            return
         if self.exit_status is None:
             with contextlib.suppress(ChildProcessError, ProcessLookupError):
                 if not self._wait(0.2):
@@ -288,19 +310,35 @@ def _inputs_key(params) -> tuple:
     )
 
 
-def _wave_work(outbox: Outbox, params, responses, accounts, invitations) -> None:
-    """In the child: the themes, then the follow-up lists into the job's folder."""
+def _wave_work(
+    outbox: Outbox, params, responses, accounts, invitations, comments: Job | None
+) -> None:
+    """In the child: the themes, then the follow-up lists into the job's folder.
+    ``comments`` is the comment work started from the raw export, if any: the themes
+    take what it worked out (waiting for it), and work alone if it failed."""
     from nps_helpers import followup, store, themes
 
     global _IN_WAVE_WORK
     _IN_WAVE_WORK = True  # this child is the second core: no further forks
     outbox.send("fingerprint", fingerprint(responses))
-    themed = themes.analyse(
-        responses["comment"], params.codebook_path, responses["industry"], responses["score"]
-    )
-    outbox.send("themed", themed)
-    if invitations is not None:
+    if invitations is not None:  # while the comment work finishes
         invitations = store.report_invitations(params, invitations, accounts)
+    known = None
+    if comments is not None:
+        # the texts of the raw export's comments: a cache, so any failure only means
+        # the themes are worked out here (an error of the work itself recurs below)
+        with contextlib.suppress(Exception):
+            known = comments.get("texts")
+        comments.close()  # this process's end of its pipe only: it is the kernel's child
+    themed = themes.analyse(
+        responses["comment"],
+        params.codebook_path,
+        responses["industry"],
+        responses["score"],
+        known=known,
+    )
+    del known
+    outbox.send("themed", themed)
     by_theme = themes.theme_table(responses, themed)
     written = followup.write_followup(
         params,
@@ -317,16 +355,19 @@ def _wave_work(outbox: Outbox, params, responses, accounts, invitations) -> None
 class WaveWork:
     """The themes and follow-up lists of one wave, worked out in a child process."""
 
-    def __init__(self, params, responses: pd.DataFrame, accounts, invitations):
+    def __init__(
+        self, params, responses: pd.DataFrame, accounts, invitations, comments: Job | None = None
+    ):
         self.params = params
         self.key = _inputs_key(params)
         folder = params.reports_dir / f".ahead-{os.getpid()}-{id(self)}"
         # as the report will read them back from Parquet: a fresh 0..n-1 index
         responses = responses.reset_index(drop=True)
+        self.comments = comments  # closed with this work: its child reads from it
         self.job = Job(
             "themes and follow-up lists",
             _wave_work,
-            (params, responses, accounts, invitations),
+            (params, responses, accounts, invitations, comments),
             folder,
         )
 
@@ -368,7 +409,7 @@ class WaveWork:
                 raise
             shutil.rmtree(old, ignore_errors=True)
         finally:
-            self.job.close()
+            self.close()
             if _JOBS.get(self.params.wave_id) is self:  # not a newer start's
                 _JOBS.pop(self.params.wave_id)
 
@@ -381,10 +422,48 @@ class WaveWork:
 
     def close(self) -> None:
         self.job.close()
+        if self.comments is not None:
+            self.comments.close()
 
 
 #: The work started ahead in this process, by wave id (one per wave: the latest).
 _JOBS: dict[str, WaveWork] = {}
+#: The comment work started from a raw export, by wave id, until the wave work takes it.
+_COMMENTS: dict[str, Job] = {}
+
+
+def _comment_work(outbox: Outbox, params, raw) -> None:
+    """In the child: :func:`themes.analyse_texts` of the distinct comments of the raw
+    export, stripped as cleaning strips them (rows cleaning will reject included)."""
+    import numpy as np
+
+    from nps_helpers import clean, themes
+
+    global _IN_WAVE_WORK
+    _IN_WAVE_WORK = True
+    picked, _ = clean.detect_columns(raw, clean.CleanOptions.from_params(params).columns)
+    column = picked.get("comment")
+    texts = clean.stripped_text(raw.data[column]).unique() if column else np.array([], dtype=object)
+    outbox.send("texts", themes.analyse_texts(texts, params.codebook_path))
+
+
+def start_comment_work(params, raw) -> Job | None:
+    """Start the themes of the comments of ``raw`` (as read by
+    :func:`ingest.read_export`) on the second core, while the kernel reads the other
+    inputs and cleans the wave: :func:`start_wave_work` hands it on to the wave work,
+    which then only spreads it to the responses. None where work is not started
+    ahead (see the module docs)."""
+    previous = _COMMENTS.pop(params.wave_id, None)
+    if previous is not None:
+        previous.close()
+    if not enabled():
+        return None
+    params.reports_dir.mkdir(parents=True, exist_ok=True)
+    _remove_stale(params.reports_dir)
+    folder = params.reports_dir / f".ahead-{os.getpid()}-comments-{time.monotonic_ns()}"
+    job = Job("themes of the comments", _comment_work, (params, raw), folder)
+    _COMMENTS[params.wave_id] = job
+    return job
 
 
 def _remove_stale(reports_dir: Path) -> None:
@@ -393,7 +472,10 @@ def _remove_stale(reports_dir: Path) -> None:
         try:
             pid = int(folder.name.split("-")[1])
             os.kill(pid, 0)
-            alive = pid != os.getpid() or any(w.job.folder == folder for w in _JOBS.values())
+            ours = [w.job.folder for w in _JOBS.values()]
+            ours += [w.comments.folder for w in _JOBS.values() if w.comments is not None]
+            ours += [job.folder for job in _COMMENTS.values()]
+            alive = pid != os.getpid() or folder in ours
         except (ValueError, IndexError, ProcessLookupError):
             alive = False
         except PermissionError:
@@ -406,16 +488,21 @@ def start_wave_work(
     params, responses: pd.DataFrame, accounts: pd.DataFrame | None, invitations
 ) -> WaveWork | None:
     """Start the themes and follow-up lists of the clean wave ``responses`` on the
-    second core (``invitations`` as read by :func:`ingest.read_invitations`). Returns
-    None where work is not started ahead (see the module docs)."""
+    second core (``invitations`` as read by :func:`ingest.read_invitations`). The
+    comment work of this wave, if :func:`start_comment_work` started one, is handed on:
+    the new child takes the texts' themes from it. Returns None where work is not
+    started ahead (see the module docs)."""
     previous = _JOBS.pop(params.wave_id, None)
     if previous is not None:
         previous.close()
     if not enabled():
+        if params.wave_id in _COMMENTS:
+            _COMMENTS.pop(params.wave_id).close()
         return None
     params.reports_dir.mkdir(parents=True, exist_ok=True)
-    _remove_stale(params.reports_dir)
-    work = WaveWork(params, responses, accounts, invitations)
+    _remove_stale(params.reports_dir)  # while the comment work is still registered
+    comments = _COMMENTS.pop(params.wave_id, None)
+    work = WaveWork(params, responses, accounts, invitations, comments)
     _JOBS[params.wave_id] = work
     return work
 

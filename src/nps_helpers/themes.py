@@ -24,6 +24,7 @@ passives instead.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -830,29 +831,39 @@ class ThemedComments:
         )
 
 
-def analyse(
-    comments: pd.Series,
-    codebook: dict[str, Theme] | str | Path | None = None,
-    industries: pd.Series | None = None,
-    scores: pd.Series | None = None,
-) -> ThemedComments:
-    """Tag ``comments`` and score the sentiment of each comment and each theme mention.
+def codebook_key(book: dict[str, Theme]) -> str:
+    """A digest of a loaded codebook: its themes, in order, with all they hold."""
+    return hashlib.sha256(repr(tuple(book.items())).encode()).hexdigest()
 
-    With ``scores`` (the respondents' 0-10 answers), a mention whose clauses read as
-    neutral takes the stance of a clear score (0-4 a complaint, 9-10 praise), else of
-    the whole comment, and failing that of the score (5-6 a complaint).
 
-    Each clause is scored once (VADER with the B2B lexicon). A mention's polarity is
-    the mean sentiment of the comment's clauses that mention the theme; a comment's
-    sentiment is the mean over its clauses; a sarcastic comment is never read as
-    praise.
-    """
+@dataclass
+class TextAnalysis:
+    """The work :func:`analyse` does once per distinct text: its themes, the polarity
+    of each mention and its sentiment. It depends on nothing but the text and the
+    codebook, so it can be worked out ahead (``ahead.start_comment_work``) from the
+    raw export's comments and handed to :func:`analyse` as ``known``."""
+
+    texts: np.ndarray  # distinct texts (object)
+    codebook: str  # codebook_key() of the codebook used
+    tags: np.ndarray  # bool, texts x themes
+    polarity: np.ndarray  # mean sentiment of the clauses that mention a theme, else NaN
+    sentiment: np.ndarray  # the text's (sarcasm rule applied)
+    sarcastic: np.ndarray  # bool per text
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+
+def analyse_texts(
+    texts: Iterable[str], codebook: dict[str, Theme] | str | Path | None = None
+) -> TextAnalysis:
+    """Theme and score each of ``texts`` (distinct strings, already stripped as the
+    cleaned ``comment`` column is) with the codebook: see :class:`TextAnalysis`.
+
+    In chunks, so the token and clause tables of 200,000 comments never sit in memory
+    at once; many texts are split over both cores (:data:`TWO_CORES_FROM`)."""
     book = codebook if isinstance(codebook, dict) else load_codebook(codebook)
-    comments = comments.fillna("").astype(str)
-    # each distinct text is themed and scored once (empty and stock answers repeat);
-    # in chunks, so the token and clause tables of 200,000 comments never sit in
-    # memory at once
-    codes, unique = pd.factorize(comments)
+    unique = np.asarray(list(texts) if not isinstance(texts, np.ndarray) else texts, dtype=object)
     n = len(unique)
     by_text = np.zeros((n, len(book)), dtype=bool)
     text_polarity = np.full((n, len(book)), np.nan)
@@ -881,14 +892,76 @@ def analyse(
     starts = list(range(0, n, CHUNK))
     weights = [min(CHUNK, n - start) for start in starts]
     # many distinct comments: half the chunks on each core (see ahead.on_two_cores; not
-    # inside the wave worker, where it measured slower: three processes on two cores)
+    # inside work already started ahead, where it measured slower: three processes on
+    # two cores)
     for done in on_two_cores(chunks, starts, weights, min_weight=TWO_CORES_FROM):
         for start, tags_, polarity, whole in done:
             by_text[start : start + len(whole)] = tags_
             text_polarity[start : start + len(whole)] = polarity
             text_sentiment[start : start + len(whole)] = whole
-    sarcastic_text = normalize(pd.Series(unique, dtype=object)).str.contains(SARCASM).to_numpy()
-    text_sentiment[sarcastic_text] = -np.maximum(np.abs(text_sentiment[sarcastic_text]), 0.4)
+    sarcastic = normalize(pd.Series(unique, dtype=object)).str.contains(SARCASM).to_numpy()
+    sarcastic = sarcastic.astype(bool)
+    text_sentiment[sarcastic] = -np.maximum(np.abs(text_sentiment[sarcastic]), 0.4)
+    return TextAnalysis(
+        unique, codebook_key(book), by_text, text_polarity, text_sentiment, sarcastic
+    )
+
+
+def _take(known: TextAnalysis, at: np.ndarray) -> TextAnalysis:
+    return TextAnalysis(
+        known.texts[at],
+        known.codebook,
+        known.tags[at],
+        known.polarity[at],
+        known.sentiment[at],
+        known.sarcastic[at],
+    )
+
+
+def _analysis_of(
+    unique: np.ndarray, book: dict[str, Theme], known: TextAnalysis | None
+) -> TextAnalysis:
+    """:func:`analyse_texts` of ``unique``, taking what ``known`` already holds."""
+    if known is None or known.codebook != codebook_key(book) or not len(known):
+        return analyse_texts(unique, book)
+    at = pd.Index(known.texts).get_indexer(unique)
+    missing = at < 0
+    out = _take(known, np.where(missing, 0, at))
+    if missing.any():
+        fresh = analyse_texts(unique[missing], book)
+        for name in ("texts", "tags", "polarity", "sentiment", "sarcastic"):
+            getattr(out, name)[missing] = getattr(fresh, name)
+    return out
+
+
+def analyse(
+    comments: pd.Series,
+    codebook: dict[str, Theme] | str | Path | None = None,
+    industries: pd.Series | None = None,
+    scores: pd.Series | None = None,
+    known: TextAnalysis | None = None,
+) -> ThemedComments:
+    """Tag ``comments`` and score the sentiment of each comment and each theme mention.
+
+    With ``scores`` (the respondents' 0-10 answers), a mention whose clauses read as
+    neutral takes the stance of a clear score (0-4 a complaint, 9-10 praise), else of
+    the whole comment, and failing that of the score (5-6 a complaint).
+
+    Each clause is scored once (VADER with the B2B lexicon). A mention's polarity is
+    the mean sentiment of the comment's clauses that mention the theme; a comment's
+    sentiment is the mean over its clauses; a sarcastic comment is never read as
+    praise.
+
+    ``known``, an :func:`analyse_texts` worked out earlier (with the same codebook),
+    spares the work for the texts it holds; the result is the same with or without it.
+    """
+    book = codebook if isinstance(codebook, dict) else load_codebook(codebook)
+    comments = comments.fillna("").astype(str)
+    # each distinct text is themed and scored once (empty and stock answers repeat)
+    codes, unique = pd.factorize(comments)
+    per_text = _analysis_of(np.asarray(unique, dtype=object), book, known)
+    by_text, text_polarity = per_text.tags, per_text.polarity
+    text_sentiment, sarcastic_text = per_text.sentiment, per_text.sarcastic
     tags = _by_response(by_text, codes, comments.index, book, industries)
     whole = pd.Series(text_sentiment[codes], index=comments.index, name="sentiment")
     sarcastic = sarcastic_text[codes]
