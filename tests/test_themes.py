@@ -533,3 +533,73 @@ def test_only_the_texts_not_known_are_worked_out(monkeypatch):
     calls.clear()
     themes.analyse(pd.Series(POOL[:5]), None, known=known)
     assert calls == [], "nothing left to work out"
+
+
+def _theme_table_reference(responses, themed):
+    """theme_table as first written: pandas, theme by theme (the oracle of the
+    vectorized one)."""
+    idx = responses.index
+    tags, pol = themed.tags.loc[idx], themed.polarity.loc[idx]
+    has_comment = responses["comment"].fillna("").astype(str).str.strip().str.len().gt(2)
+    category = responses["category"].astype(str)
+    n, n_comments = len(responses), int(has_comment.sum())
+    rows = []
+    for name in tags.columns:
+        hit, p = tags[name], pol[name]
+        theme = themed.codebook.get(name)
+        group = {c: has_comment & (category == c) for c in ("promoter", "passive", "detractor")}
+        rows.append(
+            {
+                "theme": name,
+                "description": theme.description if theme else "",
+                "kind": theme.kind if theme else "",
+                "mentions": int(hit.sum()),
+                "praise": int((p > themes.POSITIVE).sum()),
+                "complaints": int((p < themes.NEGATIVE).sum()),
+                "share_of_comments": hit.sum() / n_comments * 100 if n_comments else np.nan,
+                **{
+                    f"share_{c}s": (hit & g).sum() / g.sum() * 100 if g.sum() else np.nan
+                    for c, g in group.items()
+                },
+                "mean_score": responses.loc[hit, "score"].astype(float).mean(),
+                "sentiment": p[hit].mean(),
+                "gain_if_fixed": (
+                    ((category == "detractor") & hit & ~(p > themes.POSITIVE)).sum() / n * 100
+                ),
+                "loss_without_praise": (
+                    ((category == "promoter") & hit & (p > themes.POSITIVE)).sum() / n * 100
+                ),
+            }
+        )
+    table = pd.DataFrame(rows)
+    table["share_change"] = np.nan
+    return table.sort_values(["mentions", "theme"], ascending=[False, True], ignore_index=True)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(POOL + [None, " a ", "ok"]), st.one_of(st.none(), st.integers(0, 10))
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    subset=st.data(),
+)
+def test_theme_table_is_the_theme_by_theme_reference(rows, subset):
+    comments = pd.Series([c for c, _ in rows], dtype=object)
+    score = pd.Series([s for _, s in rows], dtype="Int8")
+    category = pd.Series(
+        np.select(
+            [score.fillna(-1) >= 9, score.fillna(-1) >= 7], ["promoter", "passive"], "detractor"
+        )
+    ).astype("category")
+    responses = pd.DataFrame({"comment": comments, "score": score, "category": category})
+    responses.index = responses.index * 2 + 7  # any labels
+    themed = themes.analyse(responses["comment"], None, scores=responses["score"])
+    picked = subset.draw(st.lists(st.sampled_from(list(responses.index)), unique=True, min_size=1))
+    for part in (responses, responses.loc[picked]):
+        pd.testing.assert_frame_equal(
+            themes.theme_table(part, themed), _theme_table_reference(part, themed), check_exact=True
+        )

@@ -1013,39 +1013,44 @@ def theme_table(
         share_change (points since the previous wave). Sorted by mentions.
     """
     idx = responses.index
-    tags = themed.tags.loc[idx]
-    pol = themed.polarity.loc[idx]
-    has_comment = responses["comment"].fillna("").astype(str).str.strip().str.len().gt(2)
-    category = responses["category"].astype(str)
+    same = themed.tags.index.equals(idx)  # the usual case: the whole wave, no reindexing
+    tags = themed.tags if same else themed.tags.loc[idx]
+    pol = (themed.polarity if same else themed.polarity.loc[idx]).to_numpy(dtype=float)
+    hits = tags.to_numpy(dtype=bool)
+    # a comment counts from three characters on (stripped), each distinct text measured once
+    codes, texts = pd.factorize(responses["comment"].fillna("").astype(str))
+    has_comment = (pd.Series(texts, dtype=object).str.strip().str.len() > 2).to_numpy()[codes]
+    category = responses["category"].astype(str).to_numpy()
+    is_ = {c: category == c for c in ("promoter", "passive", "detractor")}
+    group = {c: has_comment & is_[c] for c in is_}
+    score = responses["score"].astype(float).to_numpy()
     n = len(responses)
     n_comments = int(has_comment.sum())
     rows = []
-    for name in tags.columns:
-        hit = tags[name]
-        p = pol[name]
+    for j, name in enumerate(tags.columns):
+        hit, p = hits[:, j], pol[:, j]
+        praised, complained = p > POSITIVE, p < NEGATIVE  # NaN (no mention) is neither
         theme = themed.codebook.get(name)
-        group = {c: has_comment & (category == c) for c in ("promoter", "passive", "detractor")}
         rows.append(
             {
                 "theme": name,
                 "description": theme.description if theme else "",
                 "kind": theme.kind if theme else "",
                 "mentions": int(hit.sum()),
-                "praise": int((p > POSITIVE).sum()),
-                "complaints": int((p < NEGATIVE).sum()),
+                "praise": int(praised.sum()),
+                "complaints": int(complained.sum()),
                 "share_of_comments": hit.sum() / n_comments * 100 if n_comments else np.nan,
                 **{
                     f"share_{c}s": (hit & g).sum() / g.sum() * 100 if g.sum() else np.nan
                     for c, g in group.items()
                 },
-                "mean_score": responses.loc[hit, "score"].astype(float).mean(),
-                "sentiment": p[hit].mean(),
-                "gain_if_fixed": ((category == "detractor") & hit & ~(p > POSITIVE)).sum() / n * 100
+                # means as pandas takes them (missing values skipped)
+                "mean_score": pd.Series(score[hit]).mean(),
+                "sentiment": pd.Series(p[hit]).mean(),
+                "gain_if_fixed": (is_["detractor"] & hit & ~praised).sum() / n * 100
                 if n
                 else np.nan,
-                "loss_without_praise": ((category == "promoter") & hit & (p > POSITIVE)).sum()
-                / n
-                * 100
+                "loss_without_praise": (is_["promoter"] & hit & praised).sum() / n * 100
                 if n
                 else np.nan,
             }
