@@ -122,6 +122,11 @@ def test_load_wave(project):
     assert data.previous_wave == "2026-H1"
     assert len(data.previous) == len(store.read_responses(p, "2026-H1"))
     assert list(data.history["wave_id"].cat.categories) == ["2026-H1", "2026-H2"]
+    # the wave itself comes from its processed responses, as the stored history has it
+    pd.testing.assert_frame_equal(data.history, history.read_history(p.history_dir, upto=wave))
+    first = store.load_wave(load_params(project / "params" / "2026-H1.yaml"))
+    assert first.previous is None
+    pd.testing.assert_frame_equal(first.history, history.read_history(p.history_dir, upto="2026-H1"))
     assert list(data.invitations["tier"].cat.categories) == ["small", "key", "premium"]
 
 

@@ -157,11 +157,16 @@ def load_wave(params: WaveParams) -> WaveData:
 
     responses = read_responses(params)
     order = history.wave_order(params.history_dir)
-    past = (
-        history.read_history(params.history_dir, upto=params.wave_id)
-        if (params.wave_id in order)
-        else responses.assign(wave_id=params.wave_id)
-    )
+    if params.wave_id in order:
+        # the history up to this wave; the wave itself is the responses just read
+        # (prepare_wave stores both from one frame), not read a second time
+        upto = order[: order.index(params.wave_id) + 1]
+        this = responses.drop(columns="wave_id", errors="ignore").assign(wave_id=params.wave_id)
+        before = [history.read_history(params.history_dir, upto=upto[-2])] if upto[:-1] else []
+        past = pd.concat([*before, this], ignore_index=True)
+        past["wave_id"] = pd.Categorical(past["wave_id"], categories=upto, ordered=True)
+    else:
+        past = responses.assign(wave_id=params.wave_id)
     earlier = [w for w in order[: order.index(params.wave_id)]] if params.wave_id in order else []
     previous_wave = (
         params.previous_wave
