@@ -883,3 +883,28 @@ def test_comment_work_left_over_is_closed_when_the_wave_work_is_switched_off(wav
     assert ahead.start_wave_work(wave.params, wave.responses, wave.accounts, None) is None
     assert comments.exit_status is not None and gone(comments.pid)
     assert ahead._COMMENTS == {} and ahead_folders(wave.params) == []
+
+
+def _freeze_count(outbox):
+    import gc
+
+    outbox.send("state", (gc.isenabled(), gc.get_freeze_count()))
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_child_freezes_what_it_inherits_and_the_parent_is_left_as_it_was(start_job, enabled):
+    import gc
+
+    kept = [[i] for i in range(1000)]  # tracked objects the child inherits
+    before = gc.get_freeze_count()
+    if not enabled:
+        gc.disable()
+    try:
+        job = start_job(_freeze_count)
+        assert gc.isenabled() is enabled
+        assert gc.get_freeze_count() == before, "the parent froze nothing"
+    finally:
+        gc.enable()
+    child_enabled, child_frozen = job.get("state")
+    assert child_enabled
+    assert child_frozen >= before + len(kept)

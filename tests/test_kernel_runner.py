@@ -117,8 +117,9 @@ def test_failure_in_the_second_notebook_still_shuts_the_kernel(project, tmp_path
 
 
 def test_warm_up_imports_in_the_kernel_and_leaves_the_namespace_empty(tmp_path):
-    """The warm-up loads modules into the kernel (a missing one is skipped, not fatal)
-    and leaves nothing in the user namespace the notebooks see."""
+    """The warm-up loads modules into the kernel (a missing one is skipped, not fatal),
+    freezes what they made for the garbage collector and leaves nothing in the user
+    namespace the notebooks see."""
     from jupyter_core.utils import run_sync
 
     from nps_helpers.runner import finish_warm_up, shared_kernel, warm_up
@@ -132,10 +133,11 @@ def test_warm_up_imports_in_the_kernel_and_leaves_the_namespace_empty(tmp_path):
             run_sync(kc.wait_for_ready)(timeout=60)
             out = []
             code = (
-                "import sys\n"
+                "import sys, gc\n"
                 "print(sorted(m for m in ('colorsys', 'wave', 'no_such_module_for_nps') "
                 "if m in sys.modules), "
-                "sorted(k for k in globals() if 'warm' in k))"
+                "sorted(k for k in globals() if 'warm' in k or k == '_gc'), "
+                "gc.get_freeze_count() > 1000, gc.isenabled())"
             )
             reply = run_sync(kc.execute_interactive)(
                 code,
@@ -145,4 +147,5 @@ def test_warm_up_imports_in_the_kernel_and_leaves_the_namespace_empty(tmp_path):
         finally:
             kc.stop_channels()
     assert reply["content"]["status"] == "ok"
-    assert "".join(out).strip() == "['colorsys', 'wave'] []"
+    # what the imports made is frozen: full collections no longer walk it
+    assert "".join(out).strip() == "['colorsys', 'wave'] [] True True"

@@ -126,7 +126,9 @@ def test_load_wave(project):
     pd.testing.assert_frame_equal(data.history, history.read_history(p.history_dir, upto=wave))
     first = store.load_wave(load_params(project / "params" / "2026-H1.yaml"))
     assert first.previous is None
-    pd.testing.assert_frame_equal(first.history, history.read_history(p.history_dir, upto="2026-H1"))
+    pd.testing.assert_frame_equal(
+        first.history, history.read_history(p.history_dir, upto="2026-H1")
+    )
     assert list(data.invitations["tier"].cat.categories) == ["small", "key", "premium"]
 
 

@@ -124,13 +124,19 @@ class Job:
             with contextlib.suppress(Exception):
                 stream.flush()
         # the child's garbage collector must not visit the objects it inherits: it
-        # would write to them and so copy every page they sit on
-        gc.freeze()
+        # would write to them and so copy every page they sit on. The child freezes
+        # them first thing (a splice of lists, no object touched), with the collector
+        # off from before the fork; the parent's own frozen objects stay frozen.
+        collecting = gc.isenabled()
+        gc.disable()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child; coverage does not follow forks
+            gc.freeze()
+            gc.enable()
             os.close(read)
             _run_child(work, args, write, self.folder)
-        gc.unfreeze()
+        if collecting:
+            gc.enable()
         os.close(write)
         self.pid = pid
         #: the process that started the child; only it may wait for, stop or clean up
