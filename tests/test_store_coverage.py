@@ -1,12 +1,13 @@
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nps_helpers import store
-from nps_helpers.coverage import response_rate
+from nps_helpers.coverage import response_rate, response_rate_by
 from nps_helpers.errors import NpsWorkbookError
 from nps_helpers.params import load_params
 
@@ -187,3 +188,55 @@ def test_write_csv_round_trips_any_text(tmp_path_factory, rows):
     frame = frame.map(lambda v: v.replace("\r", "") if isinstance(v, str) else v)
     fast, slow = _csv_like_pandas(frame, tmp)
     pd.testing.assert_frame_equal(fast, slow)
+
+
+def _rate_by_reference(responses, invitations, by, target):
+    """response_rate_by as first written: the whole list deduplicated, a set lookup."""
+    keys = [] if by is None else ([by] if isinstance(by, str) else list(by))
+    inv = invitations.drop_duplicates("contact_id")
+    answered = inv["contact_id"].isin(set(responses["respondent_id"]))
+    frame = pd.DataFrame(
+        {
+            "invited": 1,
+            "bounced": inv["bounced"].astype(int),
+            "reached": (~inv["bounced"]).astype(int),
+            "responded": (answered & ~inv["bounced"]).astype(int),
+        },
+        index=inv.index,
+    )
+    if keys:
+        frame = pd.concat([inv[keys], frame], axis=1)
+        out = frame.groupby(keys, observed=True, dropna=False).sum().reset_index()
+    else:
+        out = frame.sum().to_frame().T
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["rate"] = out["responded"] / out["reached"].replace(0, np.nan) * 100
+    out["below_target"] = (out["rate"] < target) if target is not None else False
+    return out
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    invited=st.lists(
+        st.tuples(
+            st.sampled_from(["c1", "c2", "c3", "c4", "c5", "c6"]),
+            st.booleans(),
+            st.sampled_from(["key", "small", None]),
+            st.sampled_from(["a", "b"]),
+        ),
+        min_size=1,
+        max_size=25,
+    ),
+    answered=st.lists(st.sampled_from(["c1", "c2", "c3", "c9"]), unique=True),
+    by=st.sampled_from([None, "tier", "owner", ["tier", "owner"], "contact_id"]),
+)
+def test_response_rate_by_is_the_reference(invited, answered, by):
+    """Each contact counted once (its first invitation), whatever the segment."""
+    invitations = pd.DataFrame(invited, columns=["contact_id", "bounced", "tier", "owner"])
+    invitations.index = invitations.index * 3 + 1
+    responses = pd.DataFrame({"respondent_id": answered}, dtype=object)
+    pd.testing.assert_frame_equal(
+        response_rate_by(responses, invitations, by, 40.0),
+        _rate_by_reference(responses, invitations, by, 40.0),
+        check_exact=True,
+    )

@@ -76,8 +76,11 @@ def response_rate_by(
         reached) and below_target.
     """
     keys = [] if by is None else ([by] if isinstance(by, str) else list(by))
-    inv = invitations.drop_duplicates("contact_id")
-    answered = inv["contact_id"].isin(set(responses["respondent_id"]))
+    # each contact once (its first invitation), only the columns needed: no copy of
+    # the whole list; membership looked up against the responses' column itself
+    first = ~invitations["contact_id"].duplicated()
+    inv = invitations.loc[first, list(dict.fromkeys([*keys, "contact_id", "bounced"]))]
+    answered = inv["contact_id"].isin(responses["respondent_id"])
     frame = pd.DataFrame(
         {
             "invited": 1,
@@ -119,9 +122,9 @@ def account_coverage(
     key_tiers = key_tiers or ["key", "premium"]
     base = accounts
     if invitations is not None:
-        base = accounts[accounts["account_id"].isin(set(invitations["account_id"]))]
-    responded = set(responses["account_id"])
-    with_dm = set(responses.loc[responses["role"].astype(str) == "decision_maker", "account_id"])
+        base = accounts[accounts["account_id"].isin(invitations["account_id"])]
+    responded = responses["account_id"]
+    with_dm = responses.loc[responses["role"].astype(str) == "decision_maker", "account_id"]
     is_key = base["tier"].astype(str).isin(key_tiers)
     answered = base["account_id"].isin(responded)
     key_dm = base["account_id"].isin(with_dm) & is_key
