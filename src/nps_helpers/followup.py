@@ -192,7 +192,7 @@ def reminder_list(invitations: pd.DataFrame, responses: pd.DataFrame) -> pd.Data
     """Invited contacts who have not answered and whose invitation did not bounce, by
     account owner and account, so account managers can chase during the field period."""
     pending = invitations[
-        ~invitations["bounced"] & ~invitations["contact_id"].isin(set(responses["respondent_id"]))
+        ~invitations["bounced"] & ~invitations["contact_id"].isin(responses["respondent_id"])
     ]
     cols = [
         c
@@ -223,9 +223,8 @@ def owner_response_rates(
     """Response rate per account owner (account managers are often measured on it)."""
     from nps_helpers.coverage import response_rate_by
 
-    out = response_rate_by(
-        responses, invitations.assign(owner=invitations["owner"].astype(str)), "owner", target
-    )
+    slim = invitations[["contact_id", "bounced"]].assign(owner=invitations["owner"].astype(str))
+    out = response_rate_by(responses, slim, "owner", target)
     return out.sort_values(["rate", "owner"], ascending=[True, True]).reset_index(drop=True)
 
 
