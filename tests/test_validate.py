@@ -139,3 +139,18 @@ def test_warning_does_not_stop(cleaned, small_params):
 
 def test_required_columns_cover_contract():
     assert {"response_id", "score", "category", "role", "account_id"} <= set(REQUIRED_COLUMNS)
+
+
+def test_an_expectation_the_suite_would_drop_stops_the_gate(small_params, cleaned, monkeypatch):
+    """GX's suite constructor logs and drops an invalid expectation; the gate must not
+    run silently without it."""
+    from nps_helpers import validate
+
+    real = validate.build_suite
+    monkeypatch.setattr(
+        validate,
+        "build_suite",
+        lambda *a, **k: [*real(*a, **k), {"type": "expect_no_such_thing", "kwargs": {}}],
+    )
+    with pytest.raises(WaveValidationError, match="1 of the gate's expectations are not valid"):
+        validate.run_gate(cleaned.responses, small_params)
