@@ -303,3 +303,15 @@ def test_stripped_text_is_strip_of_each_row(values, as_string_dtype):
     got = clean.stripped_text(series)
     assert got.tolist() == expected
     assert got.index.equals(series.index) and got.name == "x"
+
+
+def test_account_master_with_a_repeated_id_stops_cleaning(small_project, small_params):
+    """An account master not read by ingest.read_accounts (which checks it) can repeat
+    an id: the join would repeat responses, so cleaning stops and names the id."""
+    raw = ingest.read_export(small_params.path(small_params.inputs.export))
+    accounts = ingest.read_accounts(small_params.path(small_params.inputs.accounts))
+    doubled = pd.concat([accounts, accounts.iloc[[3]]], ignore_index=True)
+    with pytest.raises(
+        ExportFormatError, match=f"repeats ids \\['{accounts.at[3, 'account_id']}'\\]"
+    ):
+        clean.clean_responses(raw, doubled, small_params)

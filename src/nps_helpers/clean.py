@@ -443,7 +443,14 @@ def clean_responses(
                 param="tier_map",
             )
             crm = crm.assign(tier=pd.Categorical(tiers, categories=list(opts.tiers)))
-        responses = responses.merge(crm, on="account_id", how="left", validate="many_to_one")
+        # one row per account, checked here: merge(validate=...) would also factorize
+        # every response's account id to learn what it does not need
+        repeated = crm["account_id"][crm["account_id"].duplicated()]
+        if len(repeated):
+            raise ExportFormatError(
+                f"account master: account_id repeats ids {sorted(set(repeated))[:20]}"
+            )
+        responses = responses.merge(crm, on="account_id", how="left")
         for name in ("industry", "region", "owner"):
             if name in responses.columns:
                 responses[name] = responses[name].astype("category")
