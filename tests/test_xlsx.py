@@ -126,6 +126,37 @@ def test_timestamps_with_time_and_time_zones(tmp_path):
     assert ws["A2"].number_format == "yyyy-mm-dd hh:mm"
 
 
+def test_data_cells_have_no_reference_and_a_gap_keeps_its_place(tmp_path):
+    frame = pd.DataFrame({"a": [None, "x"], "b": [1.5, np.nan], "c": ["", "z"], "d": [1, 2]})
+    xml = sheet_xml(frame)
+    body = xml.split('<row r="2">', 1)[1]
+    assert ' r="' not in body.replace('<row r="3">', ""), "cells are positional"
+    assert body.startswith("<c/><c><v>1.5</v></c><c/><c><v>1</v></c></row>")
+    rows = list(
+        openpyxl.load_workbook(write_workbook(tmp_path / "o.xlsx", {"s": frame}))["s"].values
+    )
+    assert rows[1:] == [(None, 1.5, None, 1), ("x", None, "z", 2)]
+    assert pd.read_excel(tmp_path / "o.xlsx")["d"].tolist() == [1, 2]
+
+
+def test_text_of_mixed_values_is_each_values_own(tmp_path):
+    """Values that compare equal but print differently (1, 1.0, True) keep their own
+    text; a string column's "" and <NA> are both no value."""
+    import datetime as dt
+
+    frame = pd.DataFrame(
+        {
+            "mixed": [1, 1.0, True, "1", dt.date(2026, 1, 2), None],
+            "text": pd.array(["a", "", None, "a", "b", "c"], dtype="string"),
+        }
+    )
+    rows = list(
+        openpyxl.load_workbook(write_workbook(tmp_path / "o.xlsx", {"s": frame}))["s"].values
+    )
+    assert [r[0] for r in rows[1:]] == ["1", "1.0", "True", "1", "2026-01-02", None]
+    assert [r[1] for r in rows[1:]] == ["a", None, None, "a", "b", "c"]
+
+
 def test_mixed_object_column_is_text():
     xml = sheet_xml(pd.DataFrame({"c": ["a", 3.5, 7]}))
     assert xml.count('t="inlineStr"') == 4  # header and the three values
