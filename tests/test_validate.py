@@ -154,3 +154,43 @@ def test_an_expectation_the_suite_would_drop_stops_the_gate(small_params, cleane
     )
     with pytest.raises(WaveValidationError, match="1 of the gate's expectations are not valid"):
         validate.run_gate(cleaned.responses, small_params)
+
+
+def test_a_non_text_id_still_fails_the_text_check(cleaned, small_params):
+    """Text columns go to GX Arrow-backed; a column holding anything but text stays
+    as it is, so GX's per-value type check still sees the odd value."""
+    odd = cleaned.responses.copy()
+    odd["response_id"] = odd["response_id"].astype(object)
+    odd.loc[0, "response_id"] = 12345
+    with pytest.raises(WaveValidationError, match="response_id must be text"):
+        run_gate(odd, small_params)
+
+
+def test_arrow_text_gives_the_verdicts_of_object_text(cleaned, small_params, monkeypatch):
+    """The same broken wave, validated with its text as Arrow strings (the fast path)
+    and as plain Python objects: the same checks fail, with the same values and ids."""
+    from nps_helpers import validate
+
+    odd = cleaned.responses.copy()
+    for col in ("tier", "category", "comment"):
+        odd[col] = odd[col].astype(object)
+    odd.loc[0, "tier"] = "gold"
+    odd.loc[1, "respondent_id"] = "a@b.example"
+    odd.loc[2, "comment"] = "<script>x</script>"
+    odd.loc[3, "respondent_id"] = None
+    odd.loc[4, "response_id"] = odd.loc[5, "response_id"]
+    row = odd.index[odd["score"] == 10][0]
+    odd.loc[row, "category"] = "passive"
+    ids = cleaned.responses["account_id"].unique().tolist()
+
+    def verdict():
+        with pytest.raises(WaveValidationError) as err:
+            run_gate(odd, small_params, account_ids=ids[1:])
+        return str(err.value)
+
+    fast = verdict()
+    monkeypatch.setattr(validate, "_TEXT_KINDS", ())  # no column converted
+    slow = verdict()
+    assert fast == slow
+    for words in ("'gold'", "e-mail address", "respondent_id", "unique", "category must match"):
+        assert words in fast, words

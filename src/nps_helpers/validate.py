@@ -208,6 +208,18 @@ def _plain(check: dict[str, Any]) -> str:
     return line
 
 
+_ARROW_TEXT = pd.StringDtype("pyarrow")
+_TEXT_KINDS = ("string", "empty")  # infer_dtype of text with or without missing values
+
+
+def _python_value(value: Any) -> Any:
+    """An offending value as plain Python: numpy scalars unwrapped, pandas' missing
+    value (which Arrow-backed text reports) as None."""
+    if value is pd.NA:
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
 def _frame_for_gx(responses: pd.DataFrame, account_ids: list[str] | None) -> pd.DataFrame:
     # Only the contract's columns: GX copies the frame several times per check.
     frame = responses[[c for c in responses.columns if c in REQUIRED_COLUMNS]].copy()
@@ -218,6 +230,12 @@ def _frame_for_gx(responses: pd.DataFrame, account_ids: list[str] | None) -> pd.
         ids = frame["account_id"].astype(object)
         known = ids.isin(pd.Index(account_ids)) | ids.isna()
         frame[UNKNOWN_ACCOUNT] = ids.where(~known, None)
+    # text as Arrow-backed strings: GX asks each column for its missing values again
+    # and again, which an object column answers by visiting every value and an Arrow
+    # one from its validity bitmap (the gate takes a third less time at 200,000 rows)
+    for col in frame.columns:
+        if frame[col].dtype == object and pd.api.types.infer_dtype(frame[col]) in _TEXT_KINDS:
+            frame[col] = frame[col].astype(_ARROW_TEXT)
     return frame.copy()  # one consolidated block per dtype
 
 
@@ -310,7 +328,12 @@ def run_gate(
             },
         )
     )
-    run = checkpoint.run(batch_parameters={"dataframe": _frame_for_gx(responses, account_ids)})
+    frame = _frame_for_gx(responses, account_ids)
+    # GX checks a column's dtype against "string" as pd.StringDtype(), whose storage is
+    # this option: so the Arrow-backed text columns pass as the text they are
+    with pd.option_context("mode.string_storage", _ARROW_TEXT.storage):
+        run = checkpoint.run(batch_parameters={"dataframe": frame})
+    del frame
     (result,) = run.run_results.values()
     checks = []
     for r in result.results:
@@ -320,12 +343,12 @@ def run_gate(
             for k, v in config.kwargs.items()
             if k not in ("batch_id", "value_set", "value_pairs_set")
         }
-        ids = [str(row.get("response_id")) for row in (r.result.get("unexpected_index_list") or [])]
+        ids = [
+            str(_python_value(row.get("response_id")))
+            for row in (r.result.get("unexpected_index_list") or [])
+        ]
         examples = sorted(
-            {
-                repr(v if not hasattr(v, "item") else v.item())
-                for v in (r.result.get("partial_unexpected_list") or [])[:20]
-            }
+            {repr(_python_value(v)) for v in (r.result.get("partial_unexpected_list") or [])[:20]}
         )
         observed = r.result.get("observed_value")
         exc = r.exception_info if isinstance(r.exception_info, dict) else {}
