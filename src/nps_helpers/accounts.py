@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from nps_helpers.frames import sort_rows
 from nps_helpers.scoring import nps_summary
 
 STATUSES = ("at_risk", "stable", "advocate", "no_decision_maker")
@@ -90,7 +91,7 @@ def account_rollup(
     attrs = [c for c in ACCOUNT_ATTRIBUTES if c in responses.columns]
     first = responses.drop_duplicates("account_id").set_index("account_id")[attrs]
     out = first.join(out, how="right").reset_index()
-    return out.sort_values(["arr", "account_id"], ascending=[False, True], ignore_index=True)
+    return sort_rows(out, ["arr", "account_id"], [False, True], ignore_index=True)
 
 
 def revenue_weights(responses: pd.DataFrame) -> pd.Series:
@@ -141,9 +142,9 @@ def revenue_at_risk(
     at_risk["days_to_renewal"] = days
     at_risk["renews_soon"] = days.between(0, horizon_days)
     at_risk["_order"] = np.where(at_risk["renews_soon"], days, np.inf)
-    at_risk = at_risk.sort_values(
-        ["_order", "arr", "account_id"], ascending=[True, False, True]
-    ).drop(columns="_order")
+    at_risk = sort_rows(at_risk, ["_order", "arr", "account_id"], [True, False, True]).drop(
+        columns="_order"
+    )
     total = float(rollup["arr"].sum())
     risk = float(at_risk["arr"].sum())
     return {

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from nps_helpers.errors import ExportFormatError, MappingError
+from nps_helpers.frames import sort_rows
 from nps_helpers.ingest import RawExport, detect_columns, nps_group_column
 from nps_helpers.params import CANONICAL_ROLES, WaveParams
 from nps_helpers.scoring import classify
@@ -371,7 +372,7 @@ def clean_responses(
     reject(repeated.reindex(data.index, fill_value=False), "duplicate_response_id")
     alive = pd.Series(pd.isna(reason), index=data.index)
     order = pd.DataFrame({"rid": rid, "when": when, "row": data["input_row"], "id": response_id})
-    order = order[alive].sort_values(["rid", "when", "row"], na_position="first")
+    order = sort_rows(order[alive], ["rid", "when", "row"], na_position="first")
     earlier = order.duplicated("rid", keep="last")
     latest = order.drop_duplicates("rid", keep="last").set_index("rid")["id"]
     reject(
@@ -457,7 +458,7 @@ def clean_responses(
     for name in opts.extra:
         responses[name] = responses[name].astype("category")
     responses["comment"] = responses["comment"].astype("string")
-    responses = responses.sort_values("response_id", ignore_index=True)
+    responses = sort_rows(responses, "response_id", ignore_index=True)
 
     # the rows not kept, with their original values
     rejected = data[~kept].copy()

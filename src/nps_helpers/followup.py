@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from nps_helpers.ahead import on_two_cores
+from nps_helpers.frames import sort_rows
 from nps_helpers.store import write_csv
 from nps_helpers.xlsx import Table, write_workbook
 
@@ -139,7 +140,7 @@ def detractor_calls(
     det["_order"] = np.where(
         det["priority"] == 2, days.fillna(10**6), -det["arr"].astype(float).fillna(0)
     )
-    det = det.sort_values(["priority", "_order", "account_id", "respondent_id"])
+    det = sort_rows(det, ["priority", "_order", "account_id", "respondent_id"])
     return det[["priority", *LIST_COLUMNS, "days_to_renewal"]].reset_index(drop=True)
 
 
@@ -148,9 +149,7 @@ def category_list(responses: pd.DataFrame, category: str, themed=None) -> pd.Dat
     base = _base(responses, themed)
     out = base[base["category"].astype(str) == category]
     order = ["arr", "score", "respondent_id"]
-    return out.sort_values(order, ascending=[False, False, True])[LIST_COLUMNS].reset_index(
-        drop=True
-    )
+    return sort_rows(out, order, [False, False, True])[LIST_COLUMNS].reset_index(drop=True)
 
 
 def promoter_list(responses: pd.DataFrame, themed=None) -> pd.DataFrame:
@@ -173,7 +172,7 @@ def interview_sample(
     has_comment = base["comment"].fillna("").astype(str).str.strip().str.len() > 2
     cat = base["category"].astype(str)
     detractors = base[(cat == "detractor") & has_comment].assign(reason="detractor with a comment")
-    promoters = base[cat == "promoter"].sort_values("respondent_id")
+    promoters = sort_rows(base[cat == "promoter"], "respondent_id")
     pool = promoters[has_comment.reindex(promoters.index)]
     if len(pool) < n_promoters:
         pool = promoters
@@ -181,8 +180,8 @@ def interview_sample(
     picked = picked.assign(reason="random promoter")
     out = pd.concat(
         [
-            detractors.sort_values(["arr", "respondent_id"], ascending=[False, True]),
-            picked.sort_values("respondent_id"),
+            sort_rows(detractors, ["arr", "respondent_id"], [False, True]),
+            sort_rows(picked, "respondent_id"),
         ]
     )
     return out[["reason", *LIST_COLUMNS]].reset_index(drop=True)
@@ -210,11 +209,8 @@ def reminder_list(invitations: pd.DataFrame, responses: pd.DataFrame) -> pd.Data
         )
         if c in pending.columns
     ]
-    return (
-        pending[cols]
-        .sort_values([c for c in ("owner", "account_name", "contact_id") if c in cols])
-        .reset_index(drop=True)
-    )
+    keys = [c for c in ("owner", "account_name", "contact_id") if c in cols]
+    return sort_rows(pending[cols], keys, ignore_index=True)
 
 
 def owner_response_rates(
