@@ -157,6 +157,15 @@ def test_text_of_mixed_values_is_each_values_own(tmp_path):
     assert [r[1] for r in rows[1:]] == ["a", None, None, "a", "b", "c"]
 
 
+def test_calendar_dates_are_excel_dates(tmp_path):
+    import datetime as dt
+
+    frame = pd.DataFrame({"renewal": [dt.date(2027, 3, 4), None, dt.date(2026, 12, 31)]})
+    ws = openpyxl.load_workbook(write_workbook(tmp_path / "o.xlsx", {"s": frame}))["s"]
+    assert ws["A2"].value == dt.datetime(2027, 3, 4) and ws["A2"].number_format == "yyyy-mm-dd"
+    assert ws["A3"].value is None and ws["A4"].value == dt.datetime(2026, 12, 31)
+
+
 def test_mixed_object_column_is_text():
     xml = sheet_xml(pd.DataFrame({"c": ["a", 3.5, 7]}))
     assert xml.count('t="inlineStr"') == 4  # header and the three values

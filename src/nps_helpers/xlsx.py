@@ -153,6 +153,8 @@ def _column_tails(values: pd.Series) -> tuple[np.ndarray, int]:
     values = values.reset_index(drop=True)
     if isinstance(values.dtype, pd.CategoricalDtype):
         values = values.astype(object)
+    if values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) == "date":
+        values = pd.to_datetime(values)  # calendar dates (renewals): Excel dates, not text
     if pd.api.types.is_bool_dtype(values) and not values.isna().any():
         tails, present, _ = _per_value(
             values.astype(bool),
