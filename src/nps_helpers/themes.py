@@ -1083,14 +1083,23 @@ class _NameScrubber:
     def __init__(self, names: Iterable[str]):
         self.singles: set[str] = set()
         self.phrases: set[tuple[str, ...]] = set()
-        pieces: set[str] = set()  # parts repeat across names (GmbH, Group): each once
-        for name in names:
-            if not isinstance(name, str) or not name.strip():
+        # a name's words are its space-separated parts' words (a word never spans a
+        # space); parts repeat across names (GmbH, Logistics), so each is read once
+        part_words: dict[str, tuple[str, ...]] = {}
+        pieces: set[tuple[str, ...]] = set()
+        for name in set(names):
+            if not isinstance(name, str):
                 continue
-            pieces.add(name)
-            pieces.update(p for p in name.split() if len(p) >= 3)
-        for piece in pieces:
-            words = tuple(w.casefold() for w in _WORD.findall(piece))
+            whole: tuple[str, ...] = ()
+            for part in name.split():
+                words = part_words.get(part)
+                if words is None:
+                    words = part_words[part] = tuple(w.casefold() for w in _WORD.findall(part))
+                    if len(part) >= 3:
+                        pieces.add(words)
+                whole += words
+            pieces.add(whole)
+        for words in pieces:
             if len(words) == 1:
                 self.singles.add(words[0])
             elif words:
