@@ -1,18 +1,19 @@
 """Benchmark of a whole wave against the floor the stack allows.
 
-Run: ``.venv/bin/python benchmarks/run.py [--sizes 2000 20000 200000] [--repeat 2]``
+Run: ``.venv/bin/python benchmarks/run.py [--sizes 2000 20000 200000] [--repeat 3]``
 (or ``make bench``). For each size it generates one wave with the demo generator
-(accounts scaled to give about that many responses; no previous wave), times the whole
-``nps-wave run`` (the fastest of ``--repeat`` runs) and, in one more run of its own,
-the peak memory of its process tree (CLI, kernel and the worker the kernel forks;
-summed PSS, which counts each page of memory once, with summed RSS beside it, which
-counts shared pages twice; reading PSS slows a run, hence the separate run), then
-times each stage in-process (read, clean, validate, metrics, themes, follow-up lists,
-charts, render). The floor is a notebook that only
-imports pandas, plotly and great_expectations, executed by Papermill with the same
-kernel and rendered by the same nbconvert exporter, from a fresh Python process as
-``nps-wave run`` is (the best of three runs). Results go to ``benchmarks/results.md``
-and ``benchmarks/results.json``.
+(accounts scaled to give about that many responses; no previous wave); measures, in a
+run of its own, the peak memory of the process tree (CLI, kernel and the workers the
+kernel forks; summed PSS, which counts each page of memory once, with summed RSS
+beside it, which counts shared pages twice; reading PSS slows a run, hence the
+separate run); then times ``--repeat`` pairs of the floor and the whole ``nps-wave
+run`` one right after the other, since the speed of a shared machine drifts over
+minutes: the table has the fastest of each and every pair's ratio. Last it times each
+stage in-process (read, clean, validate, metrics, themes, follow-up lists, charts,
+render). The floor is a notebook that only imports pandas, plotly and
+great_expectations, executed by Papermill with the same kernel and rendered by the
+same nbconvert exporter, from a fresh Python process as ``nps-wave run`` is. Results
+go to ``benchmarks/results.md`` and ``benchmarks/results.json``.
 """
 
 from __future__ import annotations
@@ -242,32 +243,35 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[2_000, 20_000, 200_000])
     parser.add_argument(
-        "--repeat", type=int, default=2, help="whole runs per size; the fastest counts"
+        "--repeat",
+        type=int,
+        default=3,
+        help="pairs of floor and whole run per size; the fastest of each counts",
     )
     args = parser.parse_args()
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     results = []
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
-        floor_seconds = min(floor(tmp) for _ in range(3))
-        print(
-            f"floor (import pandas, plotly, great_expectations; Papermill + nbconvert): "
-            f"{floor_seconds:.1f} s",
-            flush=True,
-        )
+        floor(tmp)  # the first run of the floor warms the disk cache for all that follow
         for size in args.sizes:
             root = tmp / f"wave-{size}"
             start = time.perf_counter()
             make_project(root, size)
             generated = time.perf_counter() - start
             # memory in a run of its own (reading PSS slows the run it measures), then
-            # the time: best of --repeat runs that read only the cheap RSS, as for the floor
+            # the time in --repeat pairs: the floor, then the whole run at once, so that
+            # each run is compared with a floor of the same minute (the speed of a shared
+            # machine drifts by a third over minutes); best of each, and each pair's ratio
             _, peak, _ = whole_run(root, pss=True)
-            seconds = math.inf
+            pairs = []
             for _ in range(args.repeat):
+                base = floor(tmp)
                 again, again_peak, _ = whole_run(root)
-                seconds = min(seconds, again)
+                pairs.append((again, base))
                 peak = (peak[0], max(peak[1], again_peak[1]))
+            seconds = min(run for run, _ in pairs)
+            floor_seconds = min(base for _, base in pairs)
             deck = root / "reports" / WAVE / "deck.html"
             rows = json.loads((root / "data" / "processed" / WAVE / "quality.json").read_text())
             row = {
@@ -278,6 +282,7 @@ def main() -> None:
                 "run_s": round(seconds, 1),
                 "floor_s": round(floor_seconds, 1),
                 "ratio": round(seconds / floor_seconds, 2),
+                "pair_ratios": [round(run / base, 2) for run, base in pairs],
                 "peak_mb": round(peak[0] / 2**20),  # summed PSS
                 "peak_rss_sum_mb": round(peak[1] / 2**20),
                 "deck_mb": round(deck.stat().st_size / 2**20, 2),
@@ -289,15 +294,16 @@ def main() -> None:
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}; {dt.date.today()}",
         "",
-        "| responses | whole run (s) | floor (s) | run / floor | peak memory, PSS (MiB) | "
-        "summed RSS (MiB) | deck (MB) | read | clean | validate | metrics | themes | follow-up "
-        "| charts | render |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| responses | whole run (s) | floor (s) | run / floor | each pair | peak memory, PSS "
+        "(MiB) | summed RSS (MiB) | deck (MB) | read | clean | validate | metrics | themes | "
+        "follow-up | charts | render |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         s = r["stages_s"]
         lines.append(
             f"| {r['responses']:,} | {r['run_s']} | {r['floor_s']} | {r['ratio']} | "
+            f"{min(r['pair_ratios'])}-{max(r['pair_ratios'])} | "
             f"{r['peak_mb']} | {r['peak_rss_sum_mb']} | {r['deck_mb']} | {s['read']} | "
             f"{s['clean']} | "
             f"{s['validate']} | {s['metrics']} | {s['themes']} | {s['followup']} | {s['charts']} | "
