@@ -30,7 +30,7 @@ lint: setup
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 
-bench: setup  ## whole-wave benchmark against the floor (2k, 20k, 200k responses; ~10 min)
+bench: setup  ## whole-wave benchmark against the floor (2k, 20k, 200k responses; ~15 min)
 	$(BIN)/python benchmarks/run.py
 
 WAVE ?= 2026-H2
