@@ -2,6 +2,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nps_helpers.accounts import (
     account_rollup,
@@ -91,3 +93,46 @@ def test_revenue_at_risk_orders_renewals_first():
 def test_key_accounts():
     roll = account_rollup(responses())
     assert key_accounts(roll, ["key", "premium"])["account_id"].tolist() == ["B", "A"]
+
+
+def _counts_reference(frame: pd.DataFrame, prefix: str) -> pd.DataFrame:
+    """The roll-up's counts the plain pandas way (groupby), as it was first written."""
+    s = frame["score"].astype(float)
+    counts = frame.assign(_n=1, _p=(s >= 9).astype(int), _d=(s <= 6).astype(int), _s=s)
+    g = counts.groupby("account_id", observed=True)[["_n", "_p", "_d", "_s"]].sum()
+    return pd.DataFrame(
+        {
+            f"{prefix}n": g["_n"],
+            f"{prefix}promoters": g["_p"],
+            f"{prefix}detractors": g["_d"],
+            f"{prefix}passives": g["_n"] - g["_p"] - g["_d"],
+            f"{prefix}nps": (g["_p"] - g["_d"]) / g["_n"] * 100,
+            f"{prefix}mean_score": g["_s"] / g["_n"],
+        }
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["A3", "A1", "A2", "B7"]),
+            st.integers(0, 10),
+            st.sampled_from(["decision_maker", "user", "influencer"]),
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_rollup_counts_match_a_groupby(rows):
+    r = pd.DataFrame(rows, columns=["account_id", "score", "role"])
+    r["score"] = r["score"].astype("Int8")
+    r["arr"] = r["account_id"].map({"A3": 5.0, "A1": 9.0, "A2": 1.0, "B7": 3.0})
+    want = _counts_reference(r, "")
+    for role, prefix in (("decision_maker", "dm_"), ("user", "user_")):
+        want = want.join(_counts_reference(r[r["role"] == role], prefix))
+    for col in want.columns:
+        if not col.endswith(("nps", "mean_score")):
+            want[col] = want[col].fillna(0).astype(int)
+    got = account_rollup(r).set_index("account_id")[list(want.columns)]
+    pd.testing.assert_frame_equal(got, want.loc[got.index])

@@ -20,18 +20,30 @@ DIVERGENCE = {
 ACCOUNT_ATTRIBUTES = ("account_name", "tier", "industry", "region", "arr", "owner", "renewal_date")
 
 
-def _group_counts(frame: pd.DataFrame, prefix: str) -> pd.DataFrame:
-    s = frame["score"].astype(float)
-    counts = frame.assign(_n=1, _p=(s >= 9).astype(int), _d=(s <= 6).astype(int), _s=s)
-    g = counts.groupby("account_id", observed=True)[["_n", "_p", "_d", "_s"]].sum()
-    out = pd.DataFrame(index=g.index)
-    out[f"{prefix}n"] = g["_n"]
-    out[f"{prefix}promoters"] = g["_p"]
-    out[f"{prefix}detractors"] = g["_d"]
-    out[f"{prefix}passives"] = g["_n"] - g["_p"] - g["_d"]
-    out[f"{prefix}nps"] = (g["_p"] - g["_d"]) / g["_n"] * 100
-    out[f"{prefix}mean_score"] = g["_s"] / g["_n"]
-    return out
+def _group_counts(
+    codes: np.ndarray, keys: pd.Index, scores: np.ndarray, rows: np.ndarray, prefix: str
+) -> dict[str, np.ndarray]:
+    """Per account (``codes`` index ``keys``), the counts, NPS and mean score of the
+    rows where ``rows`` is true: NaN NPS and mean where the account has none of them."""
+    k = len(keys)
+    take = rows & (codes >= 0)
+    at, s = codes[take], scores[take]
+    n = np.bincount(at, minlength=k)
+    promoters = np.bincount(at[s >= 9], minlength=k)
+    detractors = np.bincount(at[s <= 6], minlength=k)
+    total = np.bincount(at, weights=s, minlength=k)
+    some = n > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        nps = np.where(some, (promoters - detractors) / n * 100, np.nan)
+        mean = np.where(some, total / n, np.nan)
+    return {
+        f"{prefix}n": n,
+        f"{prefix}promoters": promoters,
+        f"{prefix}detractors": detractors,
+        f"{prefix}passives": n - promoters - detractors,
+        f"{prefix}nps": nps,
+        f"{prefix}mean_score": mean,
+    }
 
 
 def account_rollup(
@@ -63,13 +75,17 @@ def account_rollup(
         "account_nps_below",
     ):
         raise ValueError(f"unknown account risk rule {rule!r}")
-    role = responses["role"].astype(str)
-    out = _group_counts(responses, "")
-    out = out.join(_group_counts(responses[role == "decision_maker"], "dm_"))
-    out = out.join(_group_counts(responses[role == "user"], "user_"))
-    for col in out.columns:
-        if col.endswith(("n", "promoters", "detractors", "passives")) and not col.endswith("nps"):
-            out[col] = out[col].fillna(0).astype(int)
+    role = responses["role"].astype(str).to_numpy()
+    # each account's position once (in the order groupby would give), then every count
+    # of the three groups of respondents by bincount
+    codes, keys = pd.factorize(responses["account_id"], sort=True)
+    keys = pd.Index(keys, name="account_id")
+    scores = responses["score"].astype(float).to_numpy()
+    everyone = np.ones(len(responses), dtype=bool)
+    columns = _group_counts(codes, keys, scores, everyone, "")
+    for group, prefix in (("decision_maker", "dm_"), ("user", "user_")):
+        columns.update(_group_counts(codes, keys, scores, role == group, prefix))
+    out = pd.DataFrame(columns, index=keys)
     dm_neg, dm_pos = out["dm_nps"] < 0, out["dm_nps"] > 0
     user_neg, user_pos = out["user_nps"] < 0, out["user_nps"] > 0
     out["divergence"] = np.select(
