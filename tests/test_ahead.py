@@ -40,6 +40,9 @@ def _ahead_on(monkeypatch):
     for job in list(ahead._COMMENTS.values()):
         job.close()
     ahead._COMMENTS.clear()
+    for job in list(ahead._READS.values()):
+        job.close()
+    ahead._READS.clear()
 
 
 def wait_until(predicate, timeout: float = 20.0) -> None:
@@ -908,3 +911,81 @@ def test_the_child_freezes_what_it_inherits_and_the_parent_is_left_as_it_was(sta
     child_enabled, child_frozen = job.get("state")
     assert child_enabled
     assert child_frozen >= before + len(kept)
+
+
+# ------------------------------------------------------- the invitation list read ahead
+def _no_parsing_here(monkeypatch):
+    """From now on this process cannot parse a CRM file (a forked child still can)."""
+
+    def refuse(path):
+        raise AssertionError(f"{path} was parsed in the kernel")
+
+    monkeypatch.setattr(ingest, "_read_text_csv", refuse)
+
+
+def test_the_invitation_list_read_ahead_is_taken(wave, monkeypatch):
+    params = wave.params
+    path = params.path(params.inputs.invitations)
+    ingest._HANDOFF.clear()  # the fixture's own read left a copy for a second read
+    job = ahead.start_reading(params)
+    assert isinstance(job, ahead.Job) and job.folder.parent == params.reports_dir
+    assert list(ahead._READS.values()) == [job]
+    _no_parsing_here(monkeypatch)
+    got = ingest.read_invitations(path)
+    pd.testing.assert_frame_equal(got, wave.invitations)
+    assert not ahead._READS and job.exit_status == 0 and not job.folder.exists()
+    # the report notebook's second read still gets the copy kept from the first
+    pd.testing.assert_frame_equal(ingest.read_invitations(path), wave.invitations)
+
+
+def test_a_file_changed_after_the_start_is_read_again(wave):
+    params = wave.params
+    path = Path(params.path(params.inputs.invitations))
+    ingest._HANDOFF.clear()
+    job = ahead.start_reading(params)
+    job.get("read")  # the child has read the file as it was
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header, first = lines[0].split(","), lines[1].split(",")
+    first[header.index("first_name")] = "Renamed"
+    path.write_text("\n".join([lines[0], ",".join(first), *lines[2:]]) + "\n", encoding="utf-8")
+    got = ingest.read_invitations(path)
+    assert got.loc[0, "first_name"] == "Renamed" and len(got) == len(wave.invitations)
+    assert not ahead._READS and job.exit_status is not None
+
+
+def test_a_child_that_fails_leaves_the_error_to_the_kernel(wave):
+    params = wave.params
+    path = Path(params.path(params.inputs.invitations))
+    path.write_text("contact_id,account_id\nC1,A1\n", encoding="utf-8")  # no bounced column
+    ingest._HANDOFF.clear()
+    job = ahead.start_reading(params)
+    with pytest.raises(Exception, match="lacks column"):
+        job.get("read")  # the child met the error first
+    with pytest.raises(ingest.ExportFormatError, match=f"{path}: the invitation list lacks"):
+        ingest.read_invitations(path)
+    assert not ahead._READS
+
+
+def test_a_read_of_other_bytes_is_not_taken(wave):
+    params = wave.params
+    path = params.path(params.inputs.invitations)
+    job = ahead.start_reading(params)
+    assert ahead.take_read("read_invitations", path, "not-the-digest") is None
+    assert not ahead._READS and job.exit_status is not None, "taken once, then closed"
+    assert ahead.take_read("read_invitations", path, ingest.file_digest(path)) is None
+
+
+def test_second_read_start_closes_the_first(wave):
+    first = ahead.start_reading(wave.params)
+    second = ahead.start_reading(wave.params)
+    assert first.exit_status is not None and not first.folder.exists()
+    assert list(ahead._READS.values()) == [second]
+
+
+@pytest.mark.parametrize("value", ["0", "false"])
+def test_reading_ahead_switched_off(wave, monkeypatch, value):
+    monkeypatch.setenv("NPS_WORKBOOK_AHEAD", value)
+    assert ahead.start_reading(wave.params) is None and not ahead._READS
+    no_list = SimpleNamespace(inputs=SimpleNamespace(invitations=None))
+    monkeypatch.delenv("NPS_WORKBOOK_AHEAD")
+    assert ahead.start_reading(no_list) is None and not ahead._READS

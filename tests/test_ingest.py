@@ -142,3 +142,16 @@ def test_second_read_of_an_unchanged_crm_file_is_handed_over(tmp_path):
     with pytest.raises(ExportFormatError, match="file not found"):
         ingest.read_accounts(tmp_path / "missing.csv")
     ingest._HANDOFF.clear()
+
+
+def test_file_digest_follows_the_bytes(tmp_path):
+    from nps_helpers.ingest import file_digest
+
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_bytes(b"x,y\n1,2\n")
+    b.write_bytes(b"x,y\n1,2\n")
+    assert file_digest(a) == file_digest(b) and len(file_digest(a)) == 32
+    b.write_bytes(b"x,y\n1,3\n")
+    assert file_digest(a) != file_digest(b)
+    with pytest.raises(OSError):
+        file_digest(tmp_path / "missing.csv")

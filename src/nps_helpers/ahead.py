@@ -1,11 +1,14 @@
 """Work started ahead, on the second core, in a forked child process.
 
 ``nps-wave run`` executes ``prepare_wave`` and then ``wave_report`` in one kernel, one
-cell after the other: one core. Two children put the second core to work:
+cell after the other: one core. Three children put the second core to work:
 
+- The invitation list is read by a child while the kernel reads the export and the
+  account master (:func:`start_reading`); the kernel's ``ingest.read_invitations``
+  takes the frame from it.
 - The themes of the comments depend on nothing but their texts, so ``prepare_wave``
-  starts them as soon as the export is read (:func:`start_comment_work`): they are
-  worked out while the kernel reads the other files and cleans the wave.
+  starts them as soon as the input files are read (:func:`start_comment_work`): they
+  are worked out while the kernel cleans the wave.
 - The follow-up lists need only the clean wave, so ``prepare_wave`` starts them as soon
   as the wave is clean (:func:`start_wave_work`). This child takes the comments' themes
   from the first (a later fork may read from a job, only the kernel stops it), spreads
@@ -436,6 +439,8 @@ class WaveWork:
 _JOBS: dict[str, WaveWork] = {}
 #: The comment work started from a raw export, by wave id, until the wave work takes it.
 _COMMENTS: dict[str, Job] = {}
+#: Input files being read ahead, by reader name and resolved path, until they are taken.
+_READS: dict[tuple[str, str], Job] = {}
 
 
 def _comment_work(outbox: Outbox, params, raw) -> None:
@@ -472,6 +477,57 @@ def start_comment_work(params, raw) -> Job | None:
     return job
 
 
+def _read_work(outbox: Outbox, reader_name: str, path: Path) -> None:
+    """In the child: the file read by ``ingest.<reader_name>`` (without its hand-over),
+    sent with the hash of the bytes it was read from."""
+    from nps_helpers import ingest
+
+    before = ingest.file_digest(path)
+    frame = getattr(ingest, reader_name).__wrapped__(path)
+    if ingest.file_digest(path) != before:
+        raise AheadError(f"{path} changed while it was read")
+    outbox.send("read", (before, frame))
+
+
+def start_reading(params) -> Job | None:
+    """Read the wave's invitation list (the largest input after the export) on the
+    second core while the kernel reads the export and the account master:
+    :func:`ingest.read_invitations` then takes the frame from the child (if the file
+    is still the one the child read) instead of parsing the file. None where work is
+    not started ahead (see the module docs) or params name no invitation list."""
+    if not params.inputs.invitations:
+        return None
+    path = Path(params.path(params.inputs.invitations)).resolve()
+    previous = _READS.pop(("read_invitations", str(path)), None)
+    if previous is not None:
+        previous.close()
+    if not enabled():
+        return None
+    params.reports_dir.mkdir(parents=True, exist_ok=True)
+    _remove_stale(params.reports_dir)
+    folder = params.reports_dir / f".ahead-{os.getpid()}-read-{time.monotonic_ns()}"
+    job = Job("reading the invitation list", _read_work, ("read_invitations", path), folder)
+    _READS[("read_invitations", str(path))] = job
+    return job
+
+
+def take_read(reader_name: str, path: str | Path, digest: str) -> pd.DataFrame | None:
+    """The frame :func:`start_reading` read from ``path`` with ``ingest.<reader_name>``,
+    if a child was started for it and read the bytes whose hash is ``digest``; else
+    None, and the caller reads the file itself (so an error of the child's recurs
+    there, with the reader's own message). Each read is taken once."""
+    job = _READS.pop((reader_name, str(Path(path).resolve())), None)
+    if job is None:
+        return None
+    try:
+        theirs, frame = job.get("read")
+    except Exception:  # noqa: BLE001 - the caller reads the file and meets the error itself
+        return None
+    finally:
+        job.close()
+    return frame if theirs == digest else None
+
+
 def _remove_stale(reports_dir: Path) -> None:
     """Folders left by children of processes that no longer run."""
     for folder in reports_dir.glob(".ahead-*"):
@@ -481,6 +537,7 @@ def _remove_stale(reports_dir: Path) -> None:
             ours = [w.job.folder for w in _JOBS.values()]
             ours += [w.comments.folder for w in _JOBS.values() if w.comments is not None]
             ours += [job.folder for job in _COMMENTS.values()]
+            ours += [job.folder for job in _READS.values()]
             alive = pid != os.getpid() or folder in ours
         except (ValueError, IndexError, ProcessLookupError):
             alive = False
