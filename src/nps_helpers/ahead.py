@@ -460,20 +460,32 @@ def _comment_work(outbox: Outbox, params, raw) -> None:
 
 def start_comment_work(params, raw) -> Job | None:
     """Start the themes of the comments of ``raw`` (as read by
-    :func:`ingest.read_export`) on the second core, while the kernel reads the other
-    inputs and cleans the wave: :func:`start_wave_work` hands it on to the wave work,
+    :func:`ingest.read_export`) on the second core, while the kernel cleans the
+    wave: :func:`start_wave_work` hands it on to the wave work,
     which then only spreads it to the responses. None where work is not started
     ahead (see the module docs)."""
-    previous = _COMMENTS.pop(params.wave_id, None)
+    return _start_job(
+        _COMMENTS, params.wave_id, params.reports_dir, "comments",
+        "themes of the comments", _comment_work, (params, raw),
+    )  # fmt: skip
+
+
+def _start_job(
+    registry: dict, key: Any, reports_dir: Path, tag: str, name: str, work: Callable, args: tuple
+) -> Job | None:
+    """Close the job ``registry`` holds under ``key``, then start ``work(outbox, *args)``
+    in a folder ``reports_dir/.ahead-<pid>-<tag>-…`` and register it there. None where
+    work is not started ahead (see the module docs)."""
+    previous = registry.pop(key, None)
     if previous is not None:
         previous.close()
     if not enabled():
         return None
-    params.reports_dir.mkdir(parents=True, exist_ok=True)
-    _remove_stale(params.reports_dir)
-    folder = params.reports_dir / f".ahead-{os.getpid()}-comments-{time.monotonic_ns()}"
-    job = Job("themes of the comments", _comment_work, (params, raw), folder)
-    _COMMENTS[params.wave_id] = job
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    _remove_stale(reports_dir)
+    folder = reports_dir / f".ahead-{os.getpid()}-{tag}-{time.monotonic_ns()}"
+    job = Job(name, work, args, folder)
+    registry[key] = job
     return job
 
 
@@ -498,17 +510,10 @@ def start_reading(params) -> Job | None:
     if not params.inputs.invitations:
         return None
     path = Path(params.path(params.inputs.invitations)).resolve()
-    previous = _READS.pop(("read_invitations", str(path)), None)
-    if previous is not None:
-        previous.close()
-    if not enabled():
-        return None
-    params.reports_dir.mkdir(parents=True, exist_ok=True)
-    _remove_stale(params.reports_dir)
-    folder = params.reports_dir / f".ahead-{os.getpid()}-read-{time.monotonic_ns()}"
-    job = Job("reading the invitation list", _read_work, ("read_invitations", path), folder)
-    _READS[("read_invitations", str(path))] = job
-    return job
+    return _start_job(
+        _READS, ("read_invitations", str(path)), params.reports_dir, "read",
+        "reading the invitation list", _read_work, ("read_invitations", path),
+    )  # fmt: skip
 
 
 def take_read(reader_name: str, path: str | Path, digest: str) -> pd.DataFrame | None:
