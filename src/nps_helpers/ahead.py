@@ -10,12 +10,12 @@ cell after the other: one core. Three children put the second core to work:
   starts them as soon as the input files are read (:func:`start_comment_work`): they
   are worked out while the kernel cleans the wave.
 - The follow-up lists need only the clean wave, so ``prepare_wave`` starts them as soon
-  as the wave is clean (:func:`start_wave_work`). This child takes the comments' themes
-  from the first (a later fork may read from a job, only the kernel stops it), spreads
-  them to the responses and writes the lists while Great Expectations validates the
-  wave and the report computes its metrics.
+  as the wave is clean (:func:`start_wave_work`). This wave work takes the comments'
+  themes from the comment work (a later fork may read from a job, only the kernel
+  stops it), spreads them to the responses and writes the lists while Great
+  Expectations validates the wave and the report computes its metrics.
 
-The report then takes the themes from the second child instead of tagging the comments
+The report then takes the themes from the wave work instead of tagging the comments
 again (:func:`wave_work`), and puts the follow-up files it wrote in place
 (:meth:`WaveWork.finish`).
 
@@ -458,18 +458,6 @@ def _comment_work(outbox: Outbox, params, raw) -> None:
     outbox.send("texts", themes.analyse_texts(texts, params.codebook_path))
 
 
-def start_comment_work(params, raw) -> Job | None:
-    """Start the themes of the comments of ``raw`` (as read by
-    :func:`ingest.read_export`) on the second core, while the kernel cleans the
-    wave: :func:`start_wave_work` hands it on to the wave work,
-    which then only spreads it to the responses. None where work is not started
-    ahead (see the module docs)."""
-    return _start_job(
-        _COMMENTS, params.wave_id, params.reports_dir, "comments",
-        "themes of the comments", _comment_work, (params, raw),
-    )  # fmt: skip
-
-
 def _start_job(
     registry: dict, key: Any, reports_dir: Path, tag: str, name: str, work: Callable, args: tuple
 ) -> Job | None:
@@ -487,6 +475,18 @@ def _start_job(
     job = Job(name, work, args, folder)
     registry[key] = job
     return job
+
+
+def start_comment_work(params, raw) -> Job | None:
+    """Start the themes of the comments of ``raw`` (as read by
+    :func:`ingest.read_export`) on the second core, while the kernel cleans the
+    wave: :func:`start_wave_work` hands it on to the wave work,
+    which then only spreads it to the responses. None where work is not started
+    ahead (see the module docs)."""
+    return _start_job(
+        _COMMENTS, params.wave_id, params.reports_dir, "comments",
+        "themes of the comments", _comment_work, (params, raw),
+    )  # fmt: skip
 
 
 def _read_work(outbox: Outbox, reader_name: str, path: Path) -> None:
