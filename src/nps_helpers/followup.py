@@ -1,18 +1,19 @@
-"""Closing the loop: who to call, by account owner."""
+"""Closing the loop: the lists account teams work from, built from the wave's frames.
+
+Pure: every function takes DataFrames and plain values and returns a DataFrame or text;
+:mod:`nps_helpers.io.followup_files` writes them (CSV, one XLSX per owner, the note).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from nps_helpers.ahead import on_two_cores
-from nps_helpers.frames import sort_rows
-from nps_helpers.store import write_csv
-from nps_helpers.xlsx import Table, write_workbook
+from nps_helpers.metrics.coverage import response_rate_by
+from nps_helpers.params import WaveParams
+from nps_helpers.text.sentiment import NEGATIVE, POSITIVE
 
 
 def call_summary(responses: pd.DataFrame) -> pd.DataFrame:
@@ -73,8 +74,6 @@ def theme_labels(themed) -> pd.Series:
 
     Each response's pattern of labels is coded as one row of small numbers; the text is
     built once per distinct pattern (a few thousand in a wave), not once per response."""
-    from nps_helpers.themes import NEGATIVE, POSITIVE
-
     index = themed.tags.index
     names = list(themed.themes)
     if not names or not len(index):
@@ -140,7 +139,7 @@ def detractor_calls(
     det["_order"] = np.where(
         det["priority"] == 2, days.fillna(10**6), -det["arr"].astype(float).fillna(0)
     )
-    det = sort_rows(det, ["priority", "_order", "account_id", "respondent_id"])
+    det = det.sort_values(["priority", "_order", "account_id", "respondent_id"], kind="stable")
     return det[["priority", *LIST_COLUMNS, "days_to_renewal"]].reset_index(drop=True)
 
 
@@ -149,7 +148,7 @@ def category_list(responses: pd.DataFrame, category: str, themed=None) -> pd.Dat
     base = _base(responses, themed)
     out = base[base["category"].astype(str) == category]
     order = ["arr", "score", "respondent_id"]
-    return sort_rows(out, order, [False, False, True])[LIST_COLUMNS].reset_index(drop=True)
+    return out.sort_values(order, ascending=[False, False, True], kind="stable")[LIST_COLUMNS].reset_index(drop=True)
 
 
 def promoter_list(responses: pd.DataFrame, themed=None) -> pd.DataFrame:
@@ -172,7 +171,7 @@ def interview_sample(
     has_comment = base["comment"].fillna("").astype(str).str.strip().str.len() > 2
     cat = base["category"].astype(str)
     detractors = base[(cat == "detractor") & has_comment].assign(reason="detractor with a comment")
-    promoters = sort_rows(base[cat == "promoter"], "respondent_id")
+    promoters = base[cat == "promoter"].sort_values("respondent_id", kind="stable")
     pool = promoters[has_comment.reindex(promoters.index)]
     if len(pool) < n_promoters:
         pool = promoters
@@ -180,8 +179,8 @@ def interview_sample(
     picked = picked.assign(reason="random promoter")
     out = pd.concat(
         [
-            sort_rows(detractors, ["arr", "respondent_id"], [False, True]),
-            sort_rows(picked, "respondent_id"),
+            detractors.sort_values(["arr", "respondent_id"], ascending=[False, True], kind="stable"),
+            picked.sort_values("respondent_id", kind="stable"),
         ]
     )
     return out[["reason", *LIST_COLUMNS]].reset_index(drop=True)
@@ -210,15 +209,13 @@ def reminder_list(invitations: pd.DataFrame, responses: pd.DataFrame) -> pd.Data
         if c in pending.columns
     ]
     keys = [c for c in ("owner", "account_name", "contact_id") if c in cols]
-    return sort_rows(pending[cols], keys, ignore_index=True)
+    return pending[cols].sort_values(keys, kind="stable", ignore_index=True)
 
 
 def owner_response_rates(
     invitations: pd.DataFrame, responses: pd.DataFrame, target: float | None = None
 ) -> pd.DataFrame:
     """Response rate per account owner (account managers are often measured on it)."""
-    from nps_helpers.coverage import response_rate_by
-
     slim = invitations[["contact_id", "bounced"]].assign(owner=invitations["owner"].astype(str))
     out = response_rate_by(responses, slim, "owner", target)
     return out.sort_values(["rate", "owner"], ascending=[True, True]).reset_index(drop=True)
@@ -263,71 +260,30 @@ def personal_columns(
     return frame.assign(email=frame["respondent_id"].map(emails).fillna(""))
 
 
-#: Owners whose lists hold this many rows together become cell XML at once: one
-#: conversion per list for most waves, and never the cells of a whole 200,000-response
-#: wave in memory at once. The batches depend only on the data, so the files do too.
-OWNER_BATCH_ROWS = 100_000
+@dataclass
+class FollowupLists:
+    """Every closed-loop list of a wave, their row counts and the thank-you note."""
+
+    lists: dict[str, pd.DataFrame]
+    counts: dict[str, int]
+    note: str
+    owners: list[str]  # who gets a workbook: owners with responses or contacts to remind
 
 
-def _batches(items: list[str], sizes: list[int], limit: int) -> list[list[str]]:
-    """``items`` in order, cut into consecutive batches of at most ``limit`` in total
-    size (an item larger than ``limit`` is a batch of its own)."""
-    batches: list[list[str]] = []
-    total = limit + 1
-    for item, size in zip(items, sizes, strict=True):
-        if not batches or total + size > limit:
-            batches.append([])
-            total = 0
-        batches[-1].append(item)
-        total += size
-    return batches
-
-
-def _positions_by(values: pd.Series) -> dict[str, np.ndarray]:
-    """The row positions of each distinct value of ``values`` (as text), in row order;
-    missing values belong to none."""
-    known = values.notna().to_numpy()
-    positions = np.flatnonzero(known)
-    codes, uniques = pd.factorize(values[known].astype(str).to_numpy())
-    order = np.argsort(codes, kind="stable")
-    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
-    return {str(u): positions[order[bounds[i] : bounds[i + 1]]] for i, u in enumerate(uniques)}
-
-
-def _slug(text: str) -> str:
-    import re
-
-    return re.sub(r"[^A-Za-z0-9]+", "-", str(text)).strip("-").lower() or "unknown"
-
-
-def write_followup(
-    params,
+def build_lists(
+    params: WaveParams,
     responses: pd.DataFrame,
     themed,
     invitations: pd.DataFrame | None,
     by_theme: pd.DataFrame,
-    out: str | Path | None = None,
-    on_counts: Callable[[dict[str, int]], None] | None = None,
-) -> dict[str, Any]:
-    """Write every closed-loop list under ``out`` (default ``reports/<wave>/followup/``).
+) -> FollowupLists:
+    """The lists account teams work from: detractors to call (priority first), promoters
+    and passives, a promoter interview sample, and with an invitation list the reminders
+    and each owner's response rate; plus the "You said, we did" draft.
 
-    CSVs of each list for the whole wave, one XLSX per account owner (a sheet per
-    list, only that owner's accounts), and the "You said, we did" draft as Markdown and
-    HTML. Lists carry contact ids; e-mails only with ``followup_include_email``.
-
-    ``on_counts``, if given, is called with the row counts as soon as the lists are
-    built, before they are written.
-
-    Returns
-    -------
-    dict
-        The paths written, and the row count of each list (``counts``).
+    Lists carry contact ids; e-mails only with ``followup_include_email``. The files are
+    written by :func:`nps_helpers.io.followup_files.write_followup`.
     """
-    import mistune
-
-    out = Path(out) if out is not None else params.reports_dir / "followup"
-    owners_dir = out / "owners"
-    owners_dir.mkdir(parents=True, exist_ok=True)
     labelled = _base(responses, themed)  # once, for all the lists
     lists = {
         "detractor_calls": detractor_calls(
@@ -348,60 +304,10 @@ def write_followup(
         lists["owner_response_rates"] = owner_response_rates(
             invitations, responses, params.response_rate_target
         )
-    written: dict[str, Any] = {"counts": {k: int(len(v)) for k, v in lists.items()}}
-    written["counts"]["top_priority_calls"] = int((lists["detractor_calls"]["priority"] == 1).sum())
-    if on_counts is not None:  # the counts are known before a file is written
-        on_counts(dict(written["counts"]))
-    for name, frame in lists.items():
-        path = out / f"{name}.csv"
-        written[name] = write_csv(frame, path)
-    # one workbook per account owner: those with responses, and those whose accounts
-    # only have contacts to remind; built in batches of owners (OWNER_BATCH_ROWS), so
-    # the cells of a large wave are never in memory all at once
-    groups = {
-        name[:31]: (frame, _positions_by(frame["owner"]))
-        for name, frame in lists.items()
-        if "owner" in frame.columns
-    }
-    owners = {str(o) for o in responses["owner"].dropna()}
-    if "reminders" in groups:
-        owners |= set(groups["reminders"][1])
-    none = np.array([], dtype=np.int64)
-    owners = sorted(owners)
-    sizes = [sum(len(rows.get(o, none)) for _, rows in groups.values()) for o in owners]
-    batches = _batches(owners, sizes, OWNER_BATCH_ROWS)
-
-    def workbooks(some: list[list[str]]) -> None:
-        for batch in some:
-            # a batch of owners becomes cell XML at once (each conversion has a fixed
-            # cost); each owner's workbook then takes its rows, which lie together
-            tables, spans = {}, {}
-            for name, (frame, rows) in groups.items():
-                parts = [rows.get(o, none) for o in batch]
-                tables[name] = Table.of(frame.take(np.concatenate(parts)))
-                ends = np.cumsum([len(part) for part in parts])
-                spans[name] = list(zip(ends - [len(part) for part in parts], ends, strict=True))
-            for i, owner in enumerate(batch):
-                write_workbook(
-                    owners_dir / f"{_slug(owner)}.xlsx",
-                    {
-                        name: table.take(np.arange(*spans[name][i]))
-                        for name, table in tables.items()
-                    },
-                )
-
-    by_owner = dict(zip(owners, sizes, strict=True))
-    weights = [sum(by_owner[o] for o in batch) for batch in batches]
-    on_two_cores(workbooks, batches, weights)  # large waves: half the batches on each core
-    written["owners"] = owners_dir
+    counts = {k: int(len(v)) for k, v in lists.items()}
+    counts["top_priority_calls"] = int((lists["detractor_calls"]["priority"] == 1).sum())
     note = thank_you_note(by_theme, params.company, params.title, len(responses))
-    (out / "thank_you.md").write_text(note, encoding="utf-8")
-    html = mistune.html(note)
-    (out / "thank_you.html").write_text(
-        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>You said, we did</title>"
-        f"</head><body style='font-family:system-ui,sans-serif;max-width:720px;margin:40px auto'>"
-        f"{html}</body></html>\n",
-        encoding="utf-8",
-    )
-    written["thank_you"] = out / "thank_you.md"
-    return written
+    owners = {str(o) for o in responses["owner"].dropna()}
+    if "reminders" in lists:
+        owners |= {str(o) for o in lists["reminders"]["owner"].dropna()}
+    return FollowupLists(lists=lists, counts=counts, note=note, owners=sorted(owners))

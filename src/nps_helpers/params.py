@@ -19,6 +19,8 @@ from nps_helpers.errors import ParamsError
 
 CANONICAL_ROLES = ("decision_maker", "influencer", "user", "other")
 ACCOUNT_COLUMNS = ("account_name", "tier", "industry", "region", "arr", "owner", "renewal_date")
+#: The theme codebook a wave uses unless its params name another.
+DEFAULT_CODEBOOK = Path(__file__).resolve().parents[2] / "params" / "codebook.yaml"
 
 
 class _Strict(BaseModel):
@@ -233,8 +235,6 @@ class WaveParams(_Strict):
     def codebook_path(self) -> Path:
         """The codebook to use: the one named here, else the workbook's default."""
         if self.codebook is None:
-            from nps_helpers.themes import DEFAULT_CODEBOOK
-
             return DEFAULT_CODEBOOK
         return self.path(self.codebook)
 

@@ -1,0 +1,584 @@
+"""Blocks of the wave report: what each section of the deck says, as escaped HTML.
+
+No raw DataFrame reprs reach the deck: tables go through :func:`styled_table`, which
+escapes every value (comments and CRM labels are untrusted input).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from nps_helpers.deck.format import fmt_int, fmt_money, fmt_nps, fmt_pct
+from nps_helpers.metrics.accounts import DIVERGENCE
+
+STATUS_WORDS = {
+    "at_risk": "at risk",
+    "stable": "stable",
+    "advocate": "advocate",
+    "no_decision_maker": "no decision-maker answered",
+}
+
+
+def nps_table(table: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:
+    """A display copy of an :func:`~nps_helpers.scoring.nps_by` table, formatted as text."""
+    keys = [by] if isinstance(by, str) else list(by)
+    out = pd.DataFrame(
+        {k.replace("_", " ").capitalize(): table[k].astype(str).str.replace("_", " ") for k in keys}
+    )
+    out["n"] = table["n"].map(fmt_int)
+    out["NPS"] = table["nps"].map(fmt_nps)
+    out["95% interval"] = [
+        "too few to report" if s else f"{fmt_nps(lo)} to {fmt_nps(hi)}"
+        for s, lo, hi in zip(table["suppressed"], table["ci_low"], table["ci_high"], strict=True)
+    ]
+    out["Promoters"] = table["pct_promoters"].map(fmt_pct)
+    out["Passives"] = table["pct_passives"].map(fmt_pct)
+    out["Detractors"] = table["pct_detractors"].map(fmt_pct)
+    return out
+
+
+def styled_table(
+    frame: pd.DataFrame,
+    caption: str | None = None,
+    numeric: Sequence[str] = (),
+    css_class: str = "nps-table",
+) -> str:
+    """An escaped, styled HTML table without the index.
+
+    ``numeric`` columns are right-aligned. The table id comes from its content, so
+    the same data gives the same HTML.
+    """
+    digest = hashlib.sha1(frame.to_csv(index=False).encode()).hexdigest()[:10]
+    num = {c: ' class="num"' if c in numeric else "" for c in frame.columns}
+    head = "".join(f"<th{num[c]}>{html.escape(str(c))}</th>" for c in frame.columns)
+    rows = []
+    for record in frame.itertuples(index=False):
+        cells = "".join(
+            f"<td{num[c]}>{html.escape(str(v))}</td>"
+            for c, v in zip(frame.columns, record, strict=True)
+        )
+        rows.append(f"<tr>{cells}</tr>")
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return (
+        f'<table class="{html.escape(css_class)}" id="t-{digest}">{cap}'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def kpi_cards(cards: Mapping[str, tuple[str, str]]) -> str:
+    """A row of headline figures: label -> (big value, small note)."""
+    items = "".join(
+        f'<div class="kpi"><div class="kpi-label">{html.escape(label)}</div>'
+        f'<div class="kpi-value">{html.escape(value)}</div>'
+        f'<div class="kpi-note">{html.escape(note)}</div></div>'
+        for label, (value, note) in cards.items()
+    )
+    return f'<div class="kpis">{items}</div>'
+
+
+def change_words(change: float, p_value: float, significant: bool, since: str | None = None) -> str:
+    """'up 8 points since 2026-H1, significant (p = 0.01)' or '... not significant'."""
+    if change is None or pd.isna(change):
+        return "no comparison"
+    points = int(round(abs(change)))
+    direction = "up" if change > 0.5 else "down" if change < -0.5 else "unchanged,"
+    head = f"{direction} {points} point{'s' if points != 1 else ''}" if points else "unchanged"
+    when = f" since {since}" if since else ""
+    verdict = (
+        f"significant (p = {p_value:.3f})"
+        if significant
+        else f"not significant (p = {p_value:.2f})"
+    )
+    return f"{head}{when}, {verdict}"
+
+
+def headline(
+    summary: dict[str, float],
+    rate: dict[str, float] | None = None,
+    comparison: dict[str, Any] | None = None,
+    previous_wave: str | None = None,
+    weighted: dict[str, float] | None = None,
+) -> str:
+    """KPI cards: NPS with interval and n, change with its significance, revenue-weighted
+    NPS, response rate."""
+    cards = {
+        "NPS": (
+            fmt_nps(summary["nps"]),
+            f"95% interval {fmt_nps(summary['ci_low'])} to {fmt_nps(summary['ci_high'])}"
+            f" · n = {fmt_int(summary['n'])}",
+        ),
+    }
+    if comparison is not None and not pd.isna(comparison.get("change")):
+        cards[f"Change since {previous_wave}"] = (
+            fmt_nps(comparison["change"]),
+            change_words(comparison["change"], comparison["p_value"], comparison["significant"])
+            + f"; {previous_wave}: NPS {fmt_nps(comparison['nps_a'])}, n = "
+            f"{fmt_int(comparison['n_a'])}",
+        )
+    if weighted is not None:
+        cards["Revenue-weighted NPS"] = (
+            fmt_nps(weighted["nps"]),
+            f"each account counts by its annual revenue; 95% interval "
+            f"{fmt_nps(weighted['ci_low'])} to {fmt_nps(weighted['ci_high'])}",
+        )
+    if rate is not None:
+        cards["Response rate"] = (
+            fmt_pct(rate["rate"]),
+            f"{fmt_int(rate['responded'])} of {fmt_int(rate['reached'])} reached contacts "
+            f"({fmt_int(rate['bounced'])} bounced)",
+        )
+    cards["Promoters − detractors"] = (
+        f"{fmt_pct(summary['pct_promoters'])} − {fmt_pct(summary['pct_detractors'])}",
+        f"{fmt_int(summary['promoters'])} promoters, {fmt_int(summary['passives'])} passives, "
+        f"{fmt_int(summary['detractors'])} detractors",
+    )
+    return kpi_cards(cards)
+
+
+def _change_cell(row: Any) -> str:
+    if pd.isna(getattr(row, "change", float("nan"))):
+        return "–"
+    mark = " ▲" if row.change > 0 else " ▼" if row.change < 0 else ""
+    return f"{fmt_nps(row.change)}{mark if row.significant else ''} " + (
+        "(significant)" if row.significant else "(n.s.)"
+    )
+
+
+def segment_table(
+    table: pd.DataFrame, by: str | list[str], min_n: int, previous_wave: str | None = None
+) -> str:
+    """A segment table for the deck: n, NPS, interval, change, mix; suppression as caption."""
+    out = nps_table(table, by).drop(columns=["Passives"])
+    if "change" in table and previous_wave:
+        out.insert(
+            out.columns.get_loc("Promoters"),
+            f"Change since {previous_wave}",
+            [_change_cell(r) for r in table.itertuples()],
+        )
+    return styled_table(
+        out,
+        caption=f"Segments with fewer than {min_n} responses are not reported; "
+        "▲▼ marks a change that is statistically significant (95%).",
+        numeric=["n", "NPS", "Promoters", "Detractors"],
+    )
+
+
+def cross_table(table: pd.DataFrame, rows: str, columns: str, min_n: int) -> str:
+    """A pivot of NPS (with n) for a pair of segments; small cells show only their n."""
+    cell = [
+        f"{fmt_nps(nps)} (n = {n})" if not s else f"– (n = {n})"
+        for nps, n, s in zip(table["nps"], table["n"], table["suppressed"], strict=True)
+    ]
+    frame = table[[rows, columns]].astype(str).assign(cell=cell)
+    pivot = frame.pivot(index=rows, columns=columns, values="cell").fillna("no responses")
+    order_r = [str(v) for v in pd.unique(table[rows])]
+    order_c = [str(v) for v in pd.unique(table[columns])]
+    pivot = pivot.reindex(index=order_r, columns=order_c)
+    pivot.columns = [c.replace("_", " ") for c in pivot.columns]
+    pivot = pivot.reset_index().rename(columns={rows: rows.replace("_", " ").capitalize()})
+    return styled_table(
+        pivot,
+        caption=f"NPS by {rows.replace('_', ' ')} and "
+        f"{columns.replace('_', ' ')}; cells under {min_n} responses show only n",
+    )
+
+
+def _mix(p: int, pa: int, d: int, n: int) -> str:
+    return "–" if not n else f"{p}\u00a0P · {pa}\u00a0N · {d}\u00a0D"
+
+
+def key_accounts_table(rollup: pd.DataFrame, limit: int = 10) -> str:
+    """Key accounts: decision-makers beside users, divergence and status."""
+    top = rollup.head(limit)
+    frame = pd.DataFrame(
+        {
+            "Account": top["account_name"],
+            "Tier": top["tier"].astype(str),
+            "Annual revenue": top["arr"].map(fmt_money),
+            "Renewal": top["renewal_date"].astype(str),
+            "Decision-makers": [
+                _mix(*v)
+                for v in top[["dm_promoters", "dm_passives", "dm_detractors", "dm_n"]].to_numpy()
+            ],
+            "Users": [
+                _mix(*v)
+                for v in top[
+                    ["user_promoters", "user_passives", "user_detractors", "user_n"]
+                ].to_numpy()
+            ],
+            "Divergence": top["divergence"].map(DIVERGENCE).fillna(""),
+            "Status": top["status"].map(STATUS_WORDS),
+        }
+    )
+    return styled_table(
+        frame,
+        caption=f"The {len(top)} largest key accounts that answered; "
+        "P promoters, N passives, D detractors",
+        numeric=["Annual revenue"],
+    )
+
+
+def revenue_at_risk_cards(risk: dict[str, Any], horizon_days: int) -> str:
+    return kpi_cards(
+        {
+            "Revenue at risk": (
+                fmt_money(risk["at_risk_arr"]),
+                f"{fmt_pct(risk['share'])} of the revenue of accounts that answered",
+            ),
+            "Accounts at risk": (
+                fmt_int(risk["at_risk_accounts"]),
+                "a decision-maker or the account's people detract",
+            ),
+            f"Renewing within {horizon_days} days": (
+                fmt_money(risk["renewing_soon_arr"]),
+                "of the revenue at risk",
+            ),
+        }
+    )
+
+
+def revenue_at_risk_table(risk: dict[str, Any], limit: int = 10) -> str:
+    accounts = risk["accounts"].head(limit)
+    frame = pd.DataFrame(
+        {
+            "Account": accounts["account_name"],
+            "Tier": accounts["tier"].astype(str),
+            "Annual revenue": accounts["arr"].map(fmt_money),
+            "Renewal": accounts["renewal_date"].astype(str),
+            "Renews soon": accounts["renews_soon"].map({True: "yes", False: ""}),
+            "Owner": accounts["owner"].astype(str),
+            "Decision-makers": [
+                _mix(*v)
+                for v in accounts[
+                    ["dm_promoters", "dm_passives", "dm_detractors", "dm_n"]
+                ].to_numpy()
+            ],
+        }
+    )
+    return styled_table(
+        frame,
+        caption="Accounts at risk: renewals in the next two quarters first, then by revenue",
+        numeric=["Annual revenue"],
+    )
+
+
+def coverage_cards(rate: dict[str, float], coverage: dict[str, float]) -> str:
+    return kpi_cards(
+        {
+            "Response rate": (
+                fmt_pct(rate["rate"]),
+                f"{fmt_int(rate['responded'])} of {fmt_int(rate['reached'])} reached",
+            ),
+            "Accounts heard": (
+                fmt_pct(coverage["account_coverage"]),
+                f"{fmt_int(coverage['accounts_responded'])} of "
+                f"{fmt_int(coverage['accounts'])} invited accounts",
+            ),
+            "Key accounts with a decision-maker's voice": (
+                fmt_pct(coverage["key_dm_coverage"]),
+                f"{fmt_int(coverage['key_accounts_with_dm'])} of "
+                f"{fmt_int(coverage['key_accounts'])}",
+            ),
+            "Revenue covered": (
+                fmt_pct(coverage["revenue_coverage"]),
+                f"{fmt_money(coverage['arr_covered'])} of {fmt_money(coverage['arr_total'])}",
+            ),
+        }
+    )
+
+
+def rate_table(table: pd.DataFrame, by: str, target: float) -> str:
+    frame = pd.DataFrame(
+        {
+            by.replace("_", " ").capitalize(): table[by].astype(str).str.replace("_", " "),
+            "Invited": table["invited"].map(fmt_int),
+            "Bounced": table["bounced"].map(fmt_int),
+            "Responded": table["responded"].map(fmt_int),
+            "Rate": table["rate"].map(fmt_pct),
+            "": table["below_target"].map({True: f"below the {target:.0f}% target", False: ""}),
+        }
+    )
+    return styled_table(frame, numeric=["Invited", "Bounced", "Responded", "Rate"])
+
+
+def trend_table(trend: pd.DataFrame) -> str:
+    frame = pd.DataFrame(
+        {
+            "Wave": trend["wave_id"].astype(str),
+            "n": trend["n"].map(fmt_int),
+            "NPS": trend["nps"].map(fmt_nps),
+            "95% interval": [
+                f"{fmt_nps(lo)} to {fmt_nps(hi)}"
+                for lo, hi in zip(trend["ci_low"], trend["ci_high"], strict=True)
+            ],
+            "Change": [_change_cell(r) for r in trend.itertuples()],
+        }
+    )
+    return styled_table(frame, numeric=["n", "NPS"])
+
+
+def quality_table(quality: dict[str, Any]) -> str:
+    """Rows in, kept and rejected by reason; they add up."""
+    rows = [("Rows in the export", quality["rows_in"], "")]
+    for reason, count in quality["rejected_by_reason"].items():
+        rows.append(
+            (f"Rejected: {reason.replace('_', ' ')}", count, quality["reasons"].get(reason, ""))
+        )
+    rows.append(("Kept for analysis", quality["kept"], ""))
+    frame = pd.DataFrame(rows, columns=["", "Rows", "Why"])
+    frame["Rows"] = frame["Rows"].map(fmt_int)
+    return styled_table(frame, numeric=["Rows"])
+
+
+def validation_table(validation: dict[str, Any]) -> str:
+    """The Great Expectations checks and their outcome."""
+    frame = pd.DataFrame(
+        {
+            "Check": [
+                c.get("description") or c["expectation"].replace("expect_", "").replace("_", " ")
+                for c in validation["checks"]
+            ],
+            "Severity": [c["severity"] for c in validation["checks"]],
+            "Result": [
+                "passed" if c["success"] else f"failed ({c['unexpected_count']} rows)"
+                for c in validation["checks"]
+            ],
+        }
+    )
+    return styled_table(
+        frame,
+        caption=f"Great Expectations: {validation['passed']} of {validation['evaluated']} "
+        "checks passed",
+        css_class="nps-table compact",
+    )
+
+
+def columns_table(quality: dict[str, Any]) -> str:
+    """What the reader found: format, encoding, and which column feeds each field."""
+    found_by = quality.get("columns_found_by", {})
+    rows = [
+        ("format", quality.get("format", ""), f"{quality.get('header_rows', '')} header row(s)"),
+        ("encoding", quality.get("encoding", ""), ""),
+        ("delimiter", repr(quality.get("delimiter")), ""),
+    ]
+    rows += [(f, c, found_by.get(f, "")) for f, c in quality.get("columns", {}).items()]
+    rows += [("note", note, "") for note in quality.get("notes", [])]
+    return styled_table(
+        pd.DataFrame(rows, columns=["Field", "Export column", "Found by"]),
+        caption="How the export was read",
+    )
+
+
+def theme_table(table: pd.DataFrame, previous_wave: str | None = None, top: int = 15) -> str:
+    """The theme table for the deck: what is said, by whom, and what it is worth."""
+    t = table[table["mentions"] > 0].head(top)
+    frame = pd.DataFrame(
+        {
+            "Theme": t["theme"].str.replace("_", " "),
+            "Kind": t["kind"],
+            "Mentions": t["mentions"].map(fmt_int),
+            "Share of comments": t["share_of_comments"].map(fmt_pct),
+            "Among promoters": t["share_promoters"].map(fmt_pct),
+            "Among detractors": t["share_detractors"].map(fmt_pct),
+            "Avg score": t["mean_score"].map(lambda v: "–" if pd.isna(v) else f"{v:.1f}"),
+            "Praise · complaints": [
+                f"{p} · {c}" for p, c in zip(t["praise"], t["complaints"], strict=True)
+            ],
+            "NPS gain if fixed": t["gain_if_fixed"].map(lambda v: f"+{v:.1f}"),
+            "NPS in praise": t["loss_without_praise"].map(lambda v: f"{v:.1f}"),
+        }
+    )
+    if previous_wave and t["share_change"].notna().any():
+        frame[f"Share change since {previous_wave}"] = t["share_change"].map(
+            lambda v: "–" if pd.isna(v) else f"{v:+.0f} pts"
+        )
+    return styled_table(
+        frame,
+        caption="Share of comments = comments mentioning the theme ÷ comments; "
+        "NPS gain if fixed = detractors complaining about it ÷ all responses × 100; "
+        "NPS in praise = promoters praising it ÷ all responses × 100",
+        numeric=[
+            "Mentions",
+            "Share of comments",
+            "Among promoters",
+            "Among detractors",
+            "Avg score",
+            "NPS gain if fixed",
+            "NPS in praise",
+        ],
+    )
+
+
+def verbatim_blocks(groups: list[tuple[str, str, pd.DataFrame]]) -> str:
+    """Quoted comments per theme: (theme, heading, verbatims table)."""
+    import html
+
+    parts = []
+    for theme, heading, quotes in groups:
+        if quotes.empty:
+            continue
+        items = "".join(
+            f'<blockquote class="verbatim"><p>{html.escape(str(q.text))}</p>'
+            f"<footer>score {int(q.score)} · {html.escape(str(q.role).replace('_', ' '))}"
+            f"{' · ' + html.escape(str(q.tier)) + ' account' if hasattr(q, 'tier') else ''}"
+            "</footer></blockquote>"
+            for q in quotes.itertuples()
+        )
+        parts.append(
+            f'<div class="verbatims"><h3>{html.escape(heading)}: '
+            f"{html.escape(theme.replace('_', ' '))}</h3>{items}</div>"
+        )
+    return "".join(parts) or "<p>No comments to quote.</p>"
+
+
+def discovery_table(candidates: pd.DataFrame) -> str:
+    """Candidate themes among the comments no codebook theme catches."""
+    if candidates.empty:
+        return "<p>Every comment long enough to cluster is covered by the codebook.</p>"
+    frame = pd.DataFrame(
+        {
+            "Candidate": candidates["candidate"],
+            "Comments": candidates["size"].map(fmt_int),
+            "Top terms": candidates["top_terms"],
+            "Examples": [" | ".join(e) for e in candidates["examples"]],
+        }
+    )
+    return styled_table(
+        frame,
+        caption="Clusters (TF-IDF + NMF) of comments without a theme: "
+        "candidates to add to params/codebook.yaml",
+        numeric=["Comments"],
+    )
+
+
+def title_slide(
+    company: str, title: str, field: str, n: int, rate: dict | None = None, logo: str | None = None
+) -> str:
+    """The title slide: company, wave, field dates, responses and response rate."""
+    import html
+
+    facts = f"Field period {field} · {fmt_int(n)} responses"
+    if rate is not None:
+        facts += f" · response rate {fmt_pct(rate['rate'])}"
+    image = f'<img class="logo" alt="{html.escape(company)} logo" src="{logo}">' if logo else ""
+    return (
+        f'<div class="title-slide">{image}<div class="company">{html.escape(company)}</div>'
+        f'<h1>{html.escape(title)}</h1><div class="facts">{html.escape(facts)}</div></div>'
+    )
+
+
+def slide_heading(title: str, lead: str = "") -> str:
+    """A slide's heading and lead sentence (for slides made in a loop)."""
+    import html
+
+    lead_html = f'<p class="slide-lead">{html.escape(lead)}</p>' if lead else ""
+    return f'<h2 class="slide-title">{html.escape(title)}</h2>{lead_html}'
+
+
+def note(text: str) -> str:
+    """A visible note, used to say why a figure is missing."""
+    import html
+
+    return f'<p class="note">{html.escape(text)}</p>'
+
+
+def segment_notes(table: pd.DataFrame, by: str, min_n: int) -> str:
+    """Why some or all figures of a segment table are missing, in plain words."""
+    label = by.replace("_", " ")
+    shown = table[~table["suppressed"]]
+    hidden = table[table["suppressed"]]
+    notes = []
+    if table.empty:
+        notes.append(f"No responses carry a {label}.")
+    elif shown.empty:
+        notes.append(
+            f"No {label} has the {min_n} responses needed to report an NPS, so none is shown."
+        )
+    elif len(table) == 1:
+        value = str(table[by].iloc[0]).replace("_", " ")
+        notes.append(
+            f"Every response of this wave comes from one {label} ({value}): there is "
+            f"nothing to compare across {label}s."
+        )
+    if len(hidden) and len(shown):
+        listed = ", ".join(
+            f"{str(v).replace('_', ' ')} (n = {n})"
+            for v, n in zip(hidden[by], hidden["n"], strict=True)
+        )
+        notes.append(f"Not shown, fewer than {min_n} responses: {listed}.")
+    return "".join(note(t) for t in notes)
+
+
+def no_comparison_note(previous_wave: str | None) -> str:
+    if previous_wave:
+        return ""
+    return note(
+        "This is the first wave in the history: changes will be shown from the next wave on."
+    )
+
+
+def call_table(summary: pd.DataFrame) -> str:
+    """Detractors to call back, by account owner (from :func:`followup.call_summary`)."""
+    if summary.empty:
+        return note("No detractors in this wave: nobody to call back.")
+    frame = pd.DataFrame(
+        {
+            "Account owner": summary["owner"],
+            "Detractors to call": summary["detractors"].map(fmt_int),
+            "of them decision-makers": summary["decision_makers"].map(fmt_int),
+            "Accounts": summary["accounts"].map(fmt_int),
+            "Their annual revenue": summary["arr"].map(fmt_money),
+        }
+    )
+    return styled_table(
+        frame,
+        numeric=[
+            "Detractors to call",
+            "of them decision-makers",
+            "Accounts",
+            "Their annual revenue",
+        ],
+    )
+
+
+def followup_cards(counts: dict[str, int], top_priority: int) -> str:
+    """What the closed-loop lists hold (the lists themselves go to account teams)."""
+    cards = {
+        "Detractors to call": (
+            fmt_int(counts.get("detractor_calls", 0)),
+            f"{fmt_int(top_priority)} in key accounts where a decision-maker detracts: first",
+        ),
+        "Promoters to ask": (fmt_int(counts.get("promoters", 0)), "for referrals and case studies"),
+        "Passives to talk to": (fmt_int(counts.get("passives", 0)), "upsell conversations"),
+        "Interviews": (
+            fmt_int(counts.get("interviews", 0)),
+            "detractors who commented, and a sample of promoters",
+        ),
+    }
+    if "reminders" in counts:
+        cards["Still to answer"] = (
+            fmt_int(counts["reminders"]),
+            "invited, not bounced: reminders by owner",
+        )
+    return kpi_cards(cards)
+
+
+def file_list(paths) -> str:
+    """The files a step wrote, one per line."""
+    import html
+
+    return "<br>".join(html.escape(str(p)) for p in paths)
+
+
+def theme_counts(themed) -> str:
+    """How many comments mention each theme (for the analyst, after theming)."""
+    counts = themed.tags.sum().sort_values(ascending=False)
+    frame = pd.DataFrame(
+        {"Theme": [t.replace("_", " ") for t in counts.index], "Comments": counts.map(fmt_int)}
+    )
+    return styled_table(frame, caption="Comments that mention each theme", numeric=["Comments"])

@@ -1,0 +1,301 @@
+"""What each part of the wave deck says: the story logic behind the report notebook.
+
+Each function takes the wave's frames (and its params) and returns what one notebook
+cell shows: HTML blocks, figures, or :class:`~nps_helpers.deck.show.Slide`\\ s when the
+cell starts slides of its own. Pure: nothing here reads or writes a file; the notebook
+shows the result with :func:`nps_helpers.deck.show.show`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from nps_helpers.deck import blocks, charts
+from nps_helpers.deck.show import Slide
+from nps_helpers.followup import call_summary
+from nps_helpers.io.processed import WaveData
+from nps_helpers.metrics import accounts, coverage
+from nps_helpers.metrics.scoring import compare_summaries, nps_summary
+from nps_helpers.metrics.segments import segment_tables
+from nps_helpers.metrics.trend import nps_trend
+from nps_helpers.params import WaveParams
+from nps_helpers.text.discover import discover
+from nps_helpers.text.quotes import verbatims
+from nps_helpers.text.themes import ThemedComments, theme_table
+
+#: Themes quoted on each of the two quote slides.
+QUOTED_THEMES = 3
+#: Quotes per theme.
+QUOTES_PER_THEME = 2
+
+
+def field_dates(params: WaveParams) -> str:
+    return f"{params.field_start:%d %b %Y} – {params.field_end:%d %b %Y}"
+
+
+def _rate(data: WaveData) -> dict[str, float] | None:
+    if data.invitations is None:
+        return None
+    return coverage.response_rate(data.responses, data.invitations)
+
+
+def title(params: WaveParams, data: WaveData, logo: str | None = None) -> Slide:
+    """The title slide: company, wave, field dates, responses and response rate;
+    ``logo`` as a data: URI."""
+    n = nps_summary(data.responses["score"], confidence=params.confidence)["n"]
+    return Slide(
+        "Title",
+        (
+            blocks.title_slide(
+                params.company, params.title, field_dates(params), n, _rate(data), logo
+            ),
+        ),
+    )
+
+
+def headline(params: WaveParams, data: WaveData) -> list[str]:
+    """The headline figures: NPS with its interval, the change since the previous wave
+    (tested), the revenue-weighted NPS and the response rate."""
+    responses, previous = data.responses, data.previous
+    summary = nps_summary(responses["score"], confidence=params.confidence)
+    change = (
+        compare_summaries(
+            nps_summary(previous["score"], confidence=params.confidence),
+            summary,
+            params.confidence,
+        )
+        if previous is not None
+        else None
+    )
+    return [
+        blocks.headline(
+            summary,
+            rate=_rate(data),
+            comparison=change,
+            previous_wave=data.previous_wave,
+            weighted=accounts.revenue_weighted_nps(responses, params.confidence),
+        ),
+        blocks.no_comparison_note(data.previous_wave),
+    ]
+
+
+def trend(params: WaveParams, data: WaveData) -> list[Any]:
+    """NPS over every wave of the history with its interval: a chart (from two waves
+    on) and the table."""
+    table = nps_trend(data.history, min_n=params.min_n, confidence=params.confidence)
+    first = (
+        charts.trend_chart(table)
+        if len(table) > 1
+        else blocks.note("Only one wave is in the history so far: the trend starts with the next wave.")
+    )
+    return [first, blocks.trend_table(table)]
+
+
+def _segment_tables(params: WaveParams, data: WaveData) -> dict[str, pd.DataFrame]:
+    return segment_tables(
+        data.responses,
+        params.segments,
+        params.segment_pairs,
+        params.min_n,
+        data.previous,
+        params.confidence,
+    )
+
+
+def segment_slides(params: WaveParams, data: WaveData) -> list[Slide]:
+    """A slide per segment of params (tier, role, industry, ...): NPS by value with its
+    interval, a note on small and changed segments, and the table."""
+    tables = _segment_tables(params, data)
+    slides = []
+    for seg in [s for s in params.segments if s in tables]:
+        label = seg.replace("_", " ")
+        table = tables[seg]
+        parts: list[Any] = [
+            blocks.slide_heading(f"NPS by {label}", "Bars show the NPS, whiskers its 95% interval.")
+        ]
+        if not table["suppressed"].all():
+            parts.append(charts.nps_bar(table, seg, title=f"NPS by {label}"))
+        parts.append(blocks.segment_notes(table, seg, params.min_n))
+        parts.append(blocks.segment_table(table, seg, params.min_n, data.previous_wave))
+        slides.append(Slide(f"NPS by {label}", tuple(parts), key=seg))
+    return slides
+
+
+def cross_slides(params: WaveParams, data: WaveData) -> list[Slide]:
+    """A slide per segment pair of params (tier x role): NPS in each cell of the pair."""
+    tables = _segment_tables(params, data)
+    return [
+        Slide(
+            f"{a} x {b}",
+            (
+                blocks.slide_heading(
+                    f"{a.capitalize()} and {b} together",
+                    "Where in the customer base the score comes from.",
+                ),
+                blocks.cross_table(tables[f"{a} x {b}"], a, b, params.min_n),
+            ),
+            key=f"{a}-{b}",
+        )
+        for a, b in params.segment_pairs
+        if f"{a} x {b}" in tables
+    ]
+
+
+def account_rollup(params: WaveParams, data: WaveData) -> pd.DataFrame:
+    """Each account's NPS by role and status under the params' risk rule."""
+    return accounts.account_rollup(
+        data.responses, params.account_risk_rule, params.account_risk_threshold
+    )
+
+
+def key_accounts(params: WaveParams, rollup: pd.DataFrame) -> str:
+    """The key-tier accounts: what decision-makers and users say, and where they differ."""
+    key = accounts.key_accounts(rollup, params.key_tiers)
+    if len(key):
+        return blocks.key_accounts_table(key)
+    return blocks.note(
+        f"No account of the key tiers ({', '.join(params.key_tiers)}) answered this wave."
+    )
+
+
+def revenue_at_risk(params: WaveParams, rollup: pd.DataFrame) -> list[str]:
+    """The revenue of accounts at risk, renewals within the horizon first."""
+    risk = accounts.revenue_at_risk(rollup, params.field_end, params.renewal_horizon_days)
+    return [
+        blocks.revenue_at_risk_cards(risk, params.renewal_horizon_days),
+        blocks.revenue_at_risk_table(risk)
+        if risk["at_risk_accounts"]
+        else blocks.note("No account is at risk under the rule of this wave."),
+    ]
+
+
+def coverage_slides(params: WaveParams, data: WaveData) -> list[Any]:
+    """Response rate and account coverage beside the score, by tier; then a slide of
+    the response rate by role. A note when there is no invitation list."""
+    if data.invitations is None:
+        return [
+            blocks.note(
+                "No invitation list was given (inputs.invitations), so the response rate is "
+                "unknown."
+            )
+        ]
+    responses, invitations = data.responses, data.invitations
+    target = params.response_rate_target
+    by_tier = coverage.response_rate_by(responses, invitations, "tier", target)
+    by_role = coverage.response_rate_by(responses, invitations, "role", target)
+    return [
+        blocks.coverage_cards(
+            _rate(data),
+            coverage.account_coverage(responses, data.accounts, invitations, params.key_tiers),
+        ),
+        charts.rate_bar(by_tier, "tier", target),
+        Slide(
+            "Response rate by role",
+            (
+                blocks.slide_heading(
+                    "Response rate by role", "Decision-makers are the hardest to reach."
+                ),
+                charts.rate_bar(by_role, "role", target),
+                blocks.rate_table(by_role, "role", target),
+            ),
+        ),
+    ]
+
+
+def themes_by_impact(
+    data: WaveData, themed: ThemedComments, previous_themed: ThemedComments | None = None
+) -> pd.DataFrame:
+    """Each theme's mentions, praise, complaints and NPS impact this wave, with the
+    change since the previous wave when its themes are given."""
+    before = (
+        theme_table(data.previous, previous_themed)
+        if data.previous is not None and previous_themed is not None
+        else None
+    )
+    return theme_table(data.responses, themed, before)
+
+
+def theme_slides(by_theme: pd.DataFrame, previous_wave: str | None) -> list[Any]:
+    """What moves the NPS (a chart of the themes' impact), then a slide of every theme
+    in detail."""
+    first = (
+        charts.theme_impact(by_theme)
+        if by_theme["mentions"].sum()
+        else blocks.note("No comment of this wave mentions a theme of the codebook.")
+    )
+    return [
+        first,
+        Slide(
+            "Themes in detail",
+            (
+                blocks.slide_heading(
+                    "Themes in detail",
+                    "How often each theme is raised, by whom, and whether it is strategic or "
+                    "operational.",
+                ),
+                blocks.theme_table(by_theme, previous_wave),
+            ),
+        ),
+    ]
+
+
+def quote_slides(
+    data: WaveData, themed: ThemedComments, by_theme: pd.DataFrame, scrub: Any
+) -> list[Any]:
+    """Quotes on the themes that weigh most: what detractors need (the themes whose fix
+    would gain most), then a slide of what promoters praise (the themes whose praise
+    holds most). ``scrub`` (:func:`nps_helpers.text.scrub.scrubber`) takes e-mail
+    addresses, phone numbers and names out of them."""
+    responses = data.responses
+    complaints = by_theme.sort_values("gain_if_fixed", ascending=False).head(QUOTED_THEMES)
+    praise = by_theme.sort_values("loss_without_praise", ascending=False).head(QUOTED_THEMES)
+    critics = responses[responses["category"] != "promoter"]
+    fans = responses[responses["category"] == "promoter"]
+
+    def quotes(who: pd.DataFrame, themes: pd.Series, heading: str, sign: str) -> str:
+        return blocks.verbatim_blocks(
+            [
+                (t, heading, verbatims(who, themed, t, scrub, sign, k=QUOTES_PER_THEME))
+                for t in themes
+            ]
+        )
+
+    return [
+        quotes(critics, complaints["theme"], "Detractors need", "-"),
+        Slide(
+            "Promoters praise",
+            (
+                blocks.slide_heading("In their words: what promoters praise"),
+                quotes(fans, praise["theme"], "Promoters praise", "+"),
+            ),
+        ),
+    ]
+
+
+def closing_the_loop(counts: dict[str, int], data: WaveData) -> list[str]:
+    """How many people each follow-up list holds, and the detractors to call by owner."""
+    return [
+        blocks.followup_cards(counts, counts["top_priority_calls"]),
+        blocks.call_table(call_summary(data.responses)),
+    ]
+
+
+def checks_slide(data: WaveData) -> Slide:
+    """The Great Expectations checks the wave passed before it was reported."""
+    return Slide(
+        "Great Expectations checks",
+        (
+            blocks.slide_heading(
+                "Great Expectations checks", "The checks every wave passes before it is reported."
+            ),
+            blocks.validation_table(data.quality["validation"]),
+        ),
+    )
+
+
+def uncaught_comments(data: WaveData, themed: ThemedComments, scrub: Any) -> str:
+    """Clusters of the comments no theme catches: candidates for new themes (examples
+    scrubbed by ``scrub``)."""
+    return blocks.discovery_table(discover(data.responses["comment"], themed, scrub=scrub))

@@ -1,0 +1,201 @@
+"""What every export layout shares: the file read as a grid of text, and the result type.
+
+:func:`read_grid` opens a survey export read-only (raw data is never modified), finds its
+encoding and delimiter (``,`` ``;`` tab ``|``) unless forced, reads XLSX through openpyxl,
+and returns every cell as a string (empty string for an empty cell), so that cleaning
+decides what is valid and rejected rows keep the original text. The layouts
+(:mod:`~nps_helpers.io.exports.qualtrics`, ...) then say which rows are headers.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from nps_helpers.errors import ExportFormatError
+
+DELIMITERS = (",", ";", "\t", "|")
+_SAMPLE_BYTES = 256 * 1024
+
+
+@dataclass
+class RawExport:
+    """A survey export as read: text values, plus what the header rows said."""
+
+    data: pd.DataFrame
+    source: Path
+    format: str = "generic"
+    encoding: str = "utf-8"
+    delimiter: str | None = ","
+    header_rows: int = 1
+    questions: dict[str, str] = field(default_factory=dict)
+    timezones: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def columns(self) -> list[str]:
+        return [c for c in self.data.columns if c != "input_row"]
+
+
+# --------------------------------------------------------------------------- sniffing
+def sniff_encoding(head: bytes) -> str:
+    """The text encoding of a file from its first bytes.
+
+    A byte-order mark decides (UTF-8, UTF-16); UTF-16 without a mark is recognised
+    by its zero bytes; otherwise UTF-8 when the bytes decode as UTF-8, else cp1252
+    (what Excel on Windows writes), else latin-1.
+    """
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if len(head) >= 4:
+        even, odd = head[0:200:2], head[1:200:2]
+        if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.1 * len(even):
+            return "utf-16-le"
+        if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.1 * len(odd):
+            return "utf-16-be"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        head.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        return "latin-1"
+
+
+def sniff_delimiter(sample: str) -> str | None:
+    """The delimiter that splits the sample's lines into the most, equal, columns.
+
+    Quotes are respected. Returns None when no candidate gives more than one column.
+    """
+    lines = sample.splitlines()[:50]
+    if len(lines) > 1 and not sample.endswith(("\n", "\r")):
+        lines = lines[:-1]  # the last line of a sample may be cut
+    best, best_score = None, (0, 0)
+    for delim in DELIMITERS:
+        try:
+            counts = [len(r) for r in csv.reader(io.StringIO("\n".join(lines)), delimiter=delim)]
+        except csv.Error:
+            continue
+        counts = [c for c in counts if c > 0]
+        if not counts:
+            continue
+        mode = max(set(counts), key=counts.count)
+        if mode < 2:
+            continue
+        score = (counts.count(mode), mode)  # consistent lines first, then more columns
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def _looks_binary(text: str) -> bool:
+    if not text:
+        return False
+    if "\x00" in text:
+        return True
+    control = sum(1 for ch in text[:20_000] if ord(ch) < 32 and ch not in "\t\r\n\f\v")
+    return control > 0.01 * min(len(text), 20_000)
+
+
+# ------------------------------------------------------------------------ the grid
+def read_grid(
+    path: Path, encoding: str | None, delimiter: str | None, sheet: str | int | None
+) -> tuple[pd.DataFrame, str, str | None]:
+    """The file as a table of strings with no header interpretation."""
+    if not path.is_file():
+        raise ExportFormatError(f"{path}: file not found")
+    with open(path, "rb") as handle:  # read-only: raw data is never modified
+        head = handle.read(_SAMPLE_BYTES)
+    if not head.strip():
+        raise ExportFormatError(f"{path}: the file is empty")
+    if head.startswith(b"PK\x03\x04"):
+        return read_xlsx(path, sheet), "xlsx", None
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ExportFormatError(
+            f"{path}: this is an old binary Excel (.xls) file; save it as .xlsx or CSV first"
+        )
+    enc = encoding or sniff_encoding(head)
+    try:
+        sample = codecs.getincrementaldecoder(enc)(errors="strict").decode(head, final=False)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise ExportFormatError(f"{path}: cannot be decoded as {enc}: {exc}") from None
+    if _looks_binary(sample):
+        raise ExportFormatError(
+            f"{path}: not a table at all: the file holds binary data, not text or Excel"
+        )
+    delim = delimiter or sniff_delimiter(sample) or ","
+    try:
+        with open(path, "rb") as handle:
+            grid = pd.read_csv(
+                handle,
+                sep=delim,
+                header=None,
+                dtype=str,
+                keep_default_na=False,
+                encoding=enc,
+                skip_blank_lines=True,
+                engine="c",
+            )
+    except UnicodeDecodeError as exc:
+        raise ExportFormatError(
+            f"{path}: has bytes that are not {enc} (at byte {exc.start}); "
+            "give the encoding in params (export_encoding) or save the file as UTF-8"
+        ) from None
+    except pd.errors.ParserError as exc:
+        raise ExportFormatError(
+            f"{path}: cannot be read as a table with delimiter {delim!r}: {exc}"
+        ) from None
+    except pd.errors.EmptyDataError:
+        raise ExportFormatError(f"{path}: the file is empty") from None
+    return grid, enc, delim
+
+
+def read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
+    try:
+        grid = pd.read_excel(
+            path,
+            sheet_name=sheet if sheet is not None else 0,
+            header=None,
+            dtype=object,
+            engine="openpyxl",
+        )
+    except (ValueError, KeyError, OSError) as exc:
+        raise ExportFormatError(f"{path}: cannot be read as an Excel workbook: {exc}") from None
+    if grid.empty:
+        raise ExportFormatError(f"{path}: the first sheet is empty")
+
+    def text(v: object) -> str:
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            return ""
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        return str(v)
+
+    grid = grid.map(text)
+    grid = grid[(grid != "").any(axis=1)].reset_index(drop=True)  # blank rows are not records
+    return grid
+
+
+def unique_names(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for i, name in enumerate(names):
+        name = name.strip() or f"column_{i + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name} ({seen[name]})"
+        else:
+            seen[name] = 1
+        out.append(name)
+    return out
+

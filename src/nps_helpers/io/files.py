@@ -1,0 +1,49 @@
+"""Writing files so that a crash never leaves half of one where the last good one was."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+def atomic_write(target: Path, write: Callable[[Path], Any]) -> Path:
+    """Call ``write(tmp)`` for a temporary file beside ``target``, then rename it to
+    ``target``; on any error the temporary file is removed and ``target`` is untouched."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def write_text(target: str | Path, text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``target`` atomically."""
+    return atomic_write(Path(target), lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def read_notebook(path: str | Path):
+    """A notebook file (nbformat 4), as Papermill wrote it."""
+    import nbformat
+
+    return nbformat.read(str(path), as_version=4)
+
+
+def data_uri(path: str | Path | None) -> str | None:
+    """A file (the company logo) as a data: URI, so the deck stays one self-contained
+    page; None for no file."""
+    import base64
+    import mimetypes
+
+    if path is None:
+        return None
+    file = Path(path)
+    kind = mimetypes.guess_type(file.name)[0] or "image/png"
+    return f"data:{kind};base64," + base64.b64encode(file.read_bytes()).decode("ascii")

@@ -1,0 +1,465 @@
+"""Raw export -> canonical responses, and every row not kept with its reason.
+
+The rule of this module: input rows = kept rows + rejected rows, always. A row is
+rejected for the first reason that applies, in the order of :data:`REASONS`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from nps_helpers.errors import ExportFormatError, MappingError
+from nps_helpers.io.exports import RawExport
+from nps_helpers.metrics.scoring import classify
+from nps_helpers.params import CANONICAL_ROLES, WaveParams
+from nps_helpers.prepare.columns import detect_columns, nps_group_column
+from nps_helpers.prepare.values import parse_scores, parse_timestamps, stripped_text
+
+#: Why a row is not kept, in the order they are checked.
+REASONS = {
+    "blank_row": "every cell of the row is empty",
+    "preview_or_test": "a survey preview, test or spam response",
+    "incomplete": "the respondent did not finish the survey",
+    "missing_score": "the NPS question was left blank",
+    "invalid_score": "the NPS answer is not a number",
+    "score_out_of_range": "the NPS answer is outside 0-10",
+    "invalid_timestamp": "the response date is empty or cannot be read",
+    "outside_field_window": "the response date lies outside the wave's field period",
+    "unknown_account": "the account is not in the account master",
+    "duplicate_response_id": "the same response id appears again (the first is kept)",
+    "duplicate_submission": "an earlier submission of a respondent who answered again "
+    "(the latest is kept)",
+}
+#: Qualtrics response types that are not real responses (text and numeric exports).
+PREVIEW_STATUSES = {
+    "survey preview",
+    "survey test",
+    "spam",
+    "preview spam",
+    "imported spam",
+    "offline survey preview",
+    "test",
+    "preview",
+    "1",
+    "2",
+    "8",
+    "9",
+    "12",
+    "17",
+}
+INCOMPLETE_STATUSES = {"partial", "incomplete", "in progress", "abandoned"}
+FINISHED_TRUE = {"true", "1", "yes", "y", "complete", "completed", "finished"}
+FINISHED_FALSE = {"false", "0", "no", "n", "partial", "incomplete"}
+PERSONAL_EXPORT_COLUMNS = (
+    "RecipientFirstName",
+    "RecipientLastName",
+    "RecipientEmail",
+    "IPAddress",
+    "IP Address",
+    "LocationLatitude",
+    "LocationLongitude",
+    "First Name",
+    "Last Name",
+    "Email Address",
+    "Name",
+)
+REMOVED = "[removed]"
+NPS_GROUP_CODES = {"1": "detractor", "2": "passive", "3": "promoter"}
+
+
+@dataclass(frozen=True)
+class CleanOptions:
+    """What cleaning needs to know; made from params, or by hand for a quick check."""
+
+    wave_id: str = "check"
+    columns: dict[str, str | None] = field(default_factory=dict)
+    extra: dict[str, str] = field(default_factory=dict)
+    role_map: dict[str, str] = field(default_factory=dict)
+    tiers: tuple[str, ...] | None = None
+    tier_map: dict[str, str] = field(default_factory=dict)
+    include_partial: bool = False
+    respondent_salt: str = "nps-workbook"
+    window: tuple[dt.date, dt.date] | None = None
+    join_on_email_domain: bool = False
+    strict_labels: bool = True
+
+    @classmethod
+    def from_params(cls, params: WaveParams) -> CleanOptions:
+        return cls(
+            wave_id=params.wave_id,
+            columns=params.columns.forced(),
+            extra=params.columns.extra,
+            role_map=params.role_map,
+            tiers=tuple(params.tiers),
+            tier_map=params.tier_map,
+            include_partial=params.include_partial,
+            respondent_salt=params.respondent_salt,
+            window=params.window,
+            join_on_email_domain=params.join_on_email_domain,
+        )
+
+
+@dataclass
+class CleanResult:
+    """What cleaning gives: the kept responses, the rejected rows, and the counts."""
+
+    responses: pd.DataFrame
+    rejected: pd.DataFrame
+    quality: dict = field(default_factory=dict)
+
+
+def respondent_ids(contact_id: pd.Series | None, email: pd.Series | None, salt: str) -> pd.Series:
+    """Stable respondent ids: the contact id, else a salted hash of the lower-cased e-mail."""
+    index = (contact_id if contact_id is not None else email).index
+    ids = pd.Series("", index=index, dtype=object)
+    if contact_id is not None:
+        ids = stripped_text(contact_id)
+    if email is not None:
+        mail = stripped_text(email).str.lower()
+        unique = mail[(mail != "") & (ids == "")].unique()
+        hashed = {m: "h_" + hashlib.sha256((salt + m).encode()).hexdigest()[:16] for m in unique}
+        ids = ids.where(ids != "", mail.map(hashed).fillna(""))
+    return ids
+
+
+def map_labels(
+    labels: pd.Series,
+    mapping: dict[str, str],
+    allowed: tuple[str, ...],
+    source: str,
+    column: str,
+    what: str,
+    strict: bool = True,
+    param: str = "role_map",
+) -> tuple[pd.Series, list[str]]:
+    """Labels -> canonical values through ``mapping``; allowed values map to themselves.
+
+    Returns the mapped values and the labels that had no mapping. With ``strict`` an
+    unmapped label is a :class:`MappingError` listing every such label and its count;
+    without, they become ``other`` (for roles) or stay as they are.
+    """
+    known = {**{v: v for v in allowed}, **mapping}
+    stripped = stripped_text(labels)
+    mapped = stripped.map(known)
+    unmapped = stripped[mapped.isna()]
+    counts = unmapped.value_counts()
+    if len(counts) and strict:
+        listed = ", ".join(f"{label!r} ({n} rows)" for label, n in counts.items())
+        raise MappingError(
+            f"{source}: column {column} has {what} labels with no entry in {param}: {listed}. "
+            f"Add them to {param} in the params file, mapped to one of {', '.join(allowed)}."
+        )
+    fallback = "other" if "other" in allowed else None
+    mapped = mapped.fillna(fallback) if fallback else mapped.fillna(stripped)
+    return mapped, list(counts.index)
+
+
+def map_roles(labels: pd.Series, role_map: dict[str, str], source: str, column: str) -> pd.Series:
+    """Export role labels -> canonical roles; an unmapped label is a :class:`MappingError`."""
+    return map_labels(labels, role_map, CANONICAL_ROLES, source, column, "role")[0]
+
+
+def _truthy(values: pd.Series, yes: set[str], no: set[str]) -> pd.Series:
+    low = stripped_text(values).str.lower()
+    return pd.Series(
+        np.where(low.isin(no), False, np.where(low.isin(yes), True, True)), index=values.index
+    )
+
+
+def blank_rows(values: pd.DataFrame) -> np.ndarray:
+    """Rows whose every cell is empty or white space. Column by column, only the rows
+    still blank so far are looked at: the first filled column rules out nearly all."""
+    blank = np.ones(len(values), dtype=bool)
+    for j in range(values.shape[1]):
+        rows = np.flatnonzero(blank)
+        if not len(rows):
+            break
+        cells = values.iloc[rows, j].astype(str).str.strip()
+        blank[rows] = (cells == "").to_numpy()
+    return blank
+
+
+def clean_responses(
+    raw: RawExport,
+    accounts: pd.DataFrame | None,
+    params: WaveParams | CleanOptions,
+    invitations: pd.DataFrame | None = None,
+) -> CleanResult:
+    """Turn a raw export into canonical responses (DESIGN.md) and rejected rows.
+
+    Parameters
+    ----------
+    raw
+        The export as read by :func:`nps_helpers.ingest.read_export`.
+    accounts
+        The account master (:func:`nps_helpers.ingest.read_accounts`); None for a quick
+        check, which then skips the account join.
+    params
+        The wave's parameters, or :class:`CleanOptions`.
+    invitations
+        The invitation list; gives the role of respondents when the export has no
+        role column.
+
+    Returns
+    -------
+    CleanResult
+        ``responses`` sorted by response_id; ``rejected`` with input_row, reason,
+        reason_text and the original values (personal columns removed); ``quality``
+        with the format and columns found and the counts, which add up:
+        rows_in == kept + rejected.
+
+    Raises
+    ------
+    ExportFormatError
+        When a needed column cannot be found.
+    MappingError
+        When a role or tier label has no mapping (with ``strict_labels``).
+    """
+    opts = params if isinstance(params, CleanOptions) else CleanOptions.from_params(params)
+    data = raw.data
+    source = str(raw.source)
+    picked, why = detect_columns(raw, opts.columns)
+    missing_extra = {k: v for k, v in opts.extra.items() if v not in data.columns}
+    if missing_extra:
+        listed = ", ".join(f"{v!r} (for {k})" for k, v in missing_extra.items())
+        raise ExportFormatError(
+            f"{source}: column(s) {listed} named in columns.extra are not in "
+            f"the export; it has: {', '.join(raw.columns)}"
+        )
+    notes: list[str] = []
+    col = picked.get
+    blank = pd.Series("", index=data.index, dtype=object)
+
+    def text(name: str) -> pd.Series:
+        c = col(name)
+        return stripped_text(data[c]) if c else blank
+
+    reason = np.full(len(data), None, dtype=object)
+
+    def reject(mask, why_code: str) -> None:
+        m = np.asarray(mask, dtype=bool) & pd.isna(reason)
+        reason[m] = why_code
+
+    reject(blank_rows(data.drop(columns="input_row")), "blank_row")
+    status = text("status").str.lower()
+    if col("status"):
+        reject(status.isin(PREVIEW_STATUSES), "preview_or_test")
+    scores, score_problem = parse_scores(data[col("score")])
+    finished = pd.Series(True, index=data.index)
+    if col("finished"):
+        finished &= _truthy(data[col("finished")], FINISHED_TRUE, FINISHED_FALSE)
+    if col("status"):
+        finished &= ~status.isin(INCOMPLETE_STATUSES)
+    partial_ok = opts.include_partial & score_problem.isna()
+    reject(~finished & ~partial_ok, "incomplete")
+    for code in ("missing_score", "invalid_score", "score_out_of_range"):
+        reject(score_problem == code, code)
+    if col("responded_at"):
+        when = parse_timestamps(data[col("responded_at")], raw.timezones.get(col("responded_at")))
+        reject(when.isna(), "invalid_timestamp")
+        if opts.window:
+            lo = pd.Timestamp(opts.window[0], tz="UTC")
+            hi = pd.Timestamp(opts.window[1], tz="UTC") + pd.Timedelta(days=1)
+            reject((when < lo) | (when >= hi), "outside_field_window")
+    else:
+        when = pd.Series(pd.NaT, index=data.index, dtype="datetime64[ns, UTC]")
+        notes.append("the export has no response date column: responded_at is empty")
+
+    # accounts
+    if col("account_id"):
+        account_id = text("account_id")
+    elif (
+        opts.join_on_email_domain
+        and col("email")
+        and accounts is not None
+        and "domain" in accounts.columns
+    ):
+        domain = text("email").str.lower().str.rsplit("@", n=1).str[-1]
+        by_domain = accounts.dropna(subset=["domain"]).drop_duplicates("domain")
+        account_id = domain.map(by_domain.set_index("domain")["account_id"]).fillna("")
+        why["account_id"] = "joined on the e-mail domain"
+        notes.append("accounts found by the respondent's e-mail domain")
+    elif accounts is not None:
+        raise ExportFormatError(
+            f"{source}: no account id column found; name it in params (columns: account_id) or "
+            "set join_on_email_domain: true with a domain column in the account master"
+        )
+    else:
+        account_id = blank
+    if accounts is not None:
+        reject(
+            ~account_id.isin(set(accounts["account_id"])) | (account_id == ""), "unknown_account"
+        )
+
+    # respondents and duplicates
+    contact = text("contact_id") if col("contact_id") else None
+    mail = text("email") if col("email") else None
+    rid = (
+        respondent_ids(contact, mail, opts.respondent_salt)
+        if contact is not None or mail is not None
+        else blank
+    )
+    response_id = (
+        text("response_id") if col("response_id") else ("row-" + data["input_row"].astype(str))
+    )
+    if not col("response_id"):
+        notes.append("the export has no response id column: response_id is row-<input_row>")
+    response_id = response_id.where(response_id != "", "row-" + data["input_row"].astype(str))
+    rid = rid.where(rid != "", "r_" + response_id)
+    alive = pd.Series(pd.isna(reason), index=data.index)
+    repeated = response_id[alive].duplicated(keep="first")
+    reject(repeated.reindex(data.index, fill_value=False), "duplicate_response_id")
+    alive = pd.Series(pd.isna(reason), index=data.index)
+    order = pd.DataFrame({"rid": rid, "when": when, "row": data["input_row"], "id": response_id})
+    order = order[alive].sort_values(["rid", "when", "row"], na_position="first", kind="stable")
+    earlier = order.duplicated("rid", keep="last")
+    latest = order.drop_duplicates("rid", keep="last").set_index("rid")["id"]
+    reject(
+        pd.Series(earlier, index=order.index).reindex(data.index, fill_value=False),
+        "duplicate_submission",
+    )
+    kept = pd.Series(pd.isna(reason), index=data.index)
+
+    # labels
+    if col("role"):
+        roles, unmapped = map_labels(
+            text("role")[kept],
+            opts.role_map,
+            CANONICAL_ROLES,
+            source,
+            col("role"),
+            "role",
+            opts.strict_labels,
+        )
+    elif invitations is not None and contact is not None and "role" in invitations.columns:
+        inv_roles = invitations.drop_duplicates("contact_id").set_index("contact_id")["role"]
+        labels = contact[kept].map(inv_roles).fillna("")
+        roles, unmapped = map_labels(
+            labels,
+            opts.role_map,
+            CANONICAL_ROLES,
+            "invitation list",
+            "role",
+            "role",
+            opts.strict_labels,
+        )
+        why["role"] = "from the invitation list, by contact id"
+    else:
+        roles, unmapped = pd.Series("other", index=data.index[kept]), []
+        notes.append("no role column in the export or invitation list: every role is 'other'")
+    if unmapped:
+        notes.append(f"role labels without a mapping, counted as other: {unmapped}")
+
+    responses = pd.DataFrame(
+        {
+            "wave_id": opts.wave_id,
+            "response_id": response_id[kept],
+            "respondent_id": rid[kept],
+            "account_id": account_id[kept],
+            "role": pd.Categorical(roles, categories=list(CANONICAL_ROLES)),
+            "score": scores[kept].astype("Int8"),
+            "comment": text("comment")[kept],
+            "responded_at": when[kept],
+            "input_row": data.loc[kept, "input_row"],
+        }
+    )
+    responses["category"] = classify(responses["score"])
+    for name, column in opts.extra.items():
+        responses[name] = stripped_text(data.loc[kept, column])
+    if accounts is not None:
+        crm = accounts.drop(columns=[c for c in ("domain",) if c in accounts.columns])
+        crm = crm.drop(
+            columns=[c for c in crm.columns if c in responses.columns and c != "account_id"]
+        )
+        if opts.tiers is not None:
+            tiers, _ = map_labels(
+                crm["tier"],
+                opts.tier_map,
+                opts.tiers,
+                "account master",
+                "tier",
+                "tier",
+                opts.strict_labels,
+                param="tier_map",
+            )
+            crm = crm.assign(tier=pd.Categorical(tiers, categories=list(opts.tiers)))
+        # one row per account, checked here: merge(validate=...) would also factorize
+        # every response's account id to learn what it does not need
+        repeated = crm["account_id"][crm["account_id"].duplicated()]
+        if len(repeated):
+            raise ExportFormatError(
+                f"account master: account_id repeats ids {sorted(set(repeated))[:20]}"
+            )
+        responses = responses.merge(crm, on="account_id", how="left")
+        for name in ("industry", "region", "owner"):
+            if name in responses.columns:
+                responses[name] = responses[name].astype("category")
+    for name in opts.extra:
+        responses[name] = responses[name].astype("category")
+    responses["comment"] = responses["comment"].astype("string")
+    responses = responses.sort_values("response_id", kind="stable", ignore_index=True)
+
+    # the rows not kept, with their original values
+    rejected = data[~kept].copy()
+    personal = {*PERSONAL_EXPORT_COLUMNS, *([col("email")] if col("email") else [])}
+    for c in personal & set(rejected.columns):
+        rejected[c] = rejected[c].where(rejected[c].fillna("") == "", REMOVED)
+    rejected_reason = pd.Series(reason, index=data.index)[~kept]
+    rejected.insert(1, "reason", rejected_reason)
+    rejected.insert(2, "reason_text", rejected_reason.map(REASONS))
+    dup = rejected_reason == "duplicate_submission"
+    rejected.insert(3, "kept_response_id", np.where(dup, rid[~kept].map(latest), ""))
+    rejected = rejected.sort_values("input_row", ignore_index=True)
+
+    by_reason = pd.Series(reason[~kept.to_numpy()]).value_counts()
+    quality: dict[str, Any] = {
+        "source": source,
+        "format": raw.format,
+        "encoding": raw.encoding,
+        "delimiter": raw.delimiter,
+        "header_rows": raw.header_rows,
+        "columns": {k: v for k, v in picked.items() if v},
+        "columns_found_by": why,
+        "rows_in": int(len(data)),
+        "kept": int(kept.sum()),
+        "rejected": int((~kept).sum()),
+        "rejected_by_reason": {k: int(by_reason[k]) for k in REASONS if k in by_reason},
+        "reasons": REASONS,
+        "notes": notes,
+    }
+    group = nps_group_column(raw, col("score"))
+    if group:
+        quality["nps_group_check"] = nps_group_check(
+            data.loc[kept, group], responses, data, kept, group
+        )
+    assert quality["kept"] + quality["rejected"] == quality["rows_in"]
+    assert sum(quality["rejected_by_reason"].values()) == quality["rejected"]
+    return CleanResult(responses=responses, rejected=rejected, quality=quality)
+
+
+def nps_group_check(
+    groups: pd.Series, responses: pd.DataFrame, data: pd.DataFrame, kept: pd.Series, column: str
+) -> dict[str, Any]:
+    """Compare the survey tool's own NPS group with the category computed from the score.
+
+    The score is the truth; disagreements are reported, not used.
+    """
+    labels = stripped_text(groups).str.lower()
+    labels = labels.map(lambda v: NPS_GROUP_CODES.get(v, v))
+    by_row = pd.Series(labels.to_numpy(), index=data.loc[kept, "input_row"].to_numpy())
+    ours = responses.set_index("input_row")["category"].astype(str)
+    theirs = by_row.reindex(ours.index)
+    compared = theirs != ""
+    differ = compared & (theirs != ours)
+    return {
+        "column": column,
+        "compared": int(compared.sum()),
+        "mismatches": int(differ.sum()),
+        "mismatch_input_rows": [int(i) for i in ours.index[differ][:20]],
+    }

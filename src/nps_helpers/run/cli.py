@@ -1,0 +1,350 @@
+"""``nps-wave``: run a survey wave, make the demo data, list waves.
+
+Errors the analyst can fix are shown as one paragraph with exit code 1 (a wave that
+failed) or 2 (wrong arguments or parameters); no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from nps_helpers.errors import NpsWorkbookError, ParamsError
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from nps_helpers.run.runner import display_path, run_wave
+
+    deck = run_wave(args.params, notebooks_dir=args.notebooks)
+    print(f"Deck: {display_path(deck)}")
+    return 0
+
+
+def check_export(
+    export: str | Path,
+    format: str | None = None,
+    mapping: dict[str, str] | None = None,
+    accounts: str | Path | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
+) -> dict:
+    """Read and clean an export without a params file; the facts ``nps-wave check`` prints."""
+    from nps_helpers.io.crm import read_accounts
+    from nps_helpers.io.exports import read_export
+    from nps_helpers.metrics.scoring import nps_summary
+    from nps_helpers.params import Columns
+    from nps_helpers.prepare.clean import CleanOptions, clean_responses
+
+    mapping = dict(mapping or {})
+    known = set(Columns.model_fields) - {"extra"}
+    unknown = sorted(set(mapping) - known)
+    if unknown:
+        raise ParamsError(
+            f"--map: unknown field(s) {', '.join(unknown)}; use {', '.join(sorted(known))}"
+        )
+    raw = read_export(export, format=format, encoding=encoding, delimiter=delimiter, sheet=sheet)
+    crm = read_accounts(accounts) if accounts else None
+    result = clean_responses(raw, crm, CleanOptions(columns=mapping, strict_labels=False))
+    q = result.quality
+    summary = nps_summary(result.responses["score"])
+    return {
+        "format": q["format"],
+        "encoding": q["encoding"],
+        "delimiter": q["delimiter"],
+        "score_column": q["columns"].get("score"),
+        "comment_column": q["columns"].get("comment"),
+        "columns": q["columns"],
+        "columns_found_by": q["columns_found_by"],
+        "rows_in": q["rows_in"],
+        "rows_kept": q["kept"],
+        "rows_rejected": q["rejected"],
+        "rejected_by_reason": q["rejected_by_reason"],
+        "nps": None if summary["n"] == 0 else round(summary["nps"], 2),
+        "n": summary["n"],
+        "notes": q["notes"],
+        "nps_group_check": q.get("nps_group_check"),
+    }
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    import json
+
+    from nps_helpers.deck.format import fmt_nps
+    from nps_helpers.errors import ExportFormatError, MappingError
+    from nps_helpers.prepare.clean import REASONS
+
+    mapping = {}
+    for item in args.map or []:
+        name, sep, column = item.partition("=")
+        if not sep or not name.strip() or not column:
+            print(f"nps-wave: --map wants canonical=ExportColumn, got {item!r}", file=sys.stderr)
+            return 2
+        mapping[name.strip()] = column
+    delimiter = {"tab": "\t", "\\t": "\t"}.get(args.delimiter, args.delimiter)
+    try:
+        facts = check_export(
+            args.export, args.format, mapping, args.accounts, args.encoding, delimiter, args.sheet
+        )
+    except (ExportFormatError, MappingError, ParamsError) as exc:
+        print(f"nps-wave: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(facts, indent=2, default=str))
+        return 0
+    print(
+        f"Format:   {facts['format']} (encoding {facts['encoding']}, "
+        f"delimiter {facts['delimiter']!r})"
+    )
+    print("Columns:")
+    for name, column in facts["columns"].items():
+        print(f"  {name:<13} <- {column!r}  ({facts['columns_found_by'].get(name, '')})")
+    print(f"Rows in:  {facts['rows_in']:,}")
+    print(f"Kept:     {facts['rows_kept']:,}")
+    print(f"Rejected: {facts['rows_rejected']:,}")
+    for reason, count in facts["rejected_by_reason"].items():
+        print(f"  {reason:<22} {count:>8,}  {REASONS[reason]}")
+    for note in facts["notes"]:
+        print(f"Note:     {note}")
+    group = facts.get("nps_group_check")
+    if group:
+        print(
+            f"Check:    {group['mismatches']} of {group['compared']} rows disagree with "
+            f"{group['column']} (the score is used)"
+        )
+    nps = "–" if facts["nps"] is None else fmt_nps(facts["nps"])
+    print(f"NPS of the kept rows: {nps} (n = {facts['n']:,})")
+    return 0
+
+
+def _cmd_pdf(args: argparse.Namespace) -> int:
+    from nps_helpers.deck.pdf import deck_to_pdf
+    from nps_helpers.run.runner import display_path
+
+    target = Path(args.wave)
+    if target.suffix in (".yaml", ".yml"):
+        from nps_helpers.params import load_params
+
+        deck = load_params(target).reports_dir / "deck.html"
+    else:
+        deck = Path(args.root) / "reports" / args.wave / "deck.html"
+    pdf = deck_to_pdf(deck, args.out)
+    print(f"PDF: {display_path(pdf)}")
+    return 0
+
+
+def _cmd_plan(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    import pandas as pd
+
+    from nps_helpers.io.crm import read_accounts, read_invitations
+    from nps_helpers.metrics.planning import plan_invitations
+    from nps_helpers.params import load_params
+    from nps_helpers.prepare.invitations import invitation_segments
+    from nps_helpers.run.runner import display_path
+
+    root = Path(args.root)
+    waves = []
+    for f in sorted((root / "params").glob("*.yaml")):
+        try:
+            p = load_params(f)
+        except ParamsError:
+            continue
+        if p.inputs.invitations and p.path(p.inputs.invitations).is_file():
+            waves.append(p)
+    if not waves:
+        raise ParamsError(f"{root / 'params'}: no wave with an invitation list to plan from")
+    waves.sort(key=lambda p: p.field_start)
+    latest = waves[-1]
+    history = pd.concat(
+        [read_invitations(p.path(p.inputs.invitations)) for p in waves], ignore_index=True
+    )
+    accounts = read_accounts(latest.path(latest.inputs.accounts))
+    contacts = invitation_segments(
+        read_invitations(latest.path(latest.inputs.invitations)), accounts, latest.role_map
+    )
+    start, end = dt.date.fromisoformat(args.start), dt.date.fromisoformat(args.end)
+    if end < start:
+        raise ParamsError(f"--end {end} is before --start {start}")
+    cooldown = args.cooldown_days if args.cooldown_days is not None else latest.cooldown_days
+    plan, gaps = plan_invitations(
+        contacts, history, start, end, cooldown, tuple(latest.key_tiers), args.slices
+    )
+    out = latest.path(latest.outputs.reports_dir) / "plan" / args.wave
+    out.mkdir(parents=True, exist_ok=True)
+    keep = [
+        c
+        for c in (
+            "invite",
+            "reason",
+            "send_on",
+            "slice",
+            "contact_id",
+            "account_id",
+            "account_name",
+            "tier",
+            "region",
+            "role",
+            "owner",
+            "last_invited",
+        )
+        if c in plan.columns
+    ]
+    plan[keep].to_csv(out / "invitation_plan.csv", index=False)
+    gaps.to_csv(out / "key_account_gaps.csv", index=False)
+    invited = plan[plan["invite"]]
+    print(f"Plan for {args.wave} ({start} to {end}), from {len(waves)} wave(s) of invitations:")
+    print(
+        f"  invite {len(invited):,} of {len(plan):,} contacts in {args.slices} slices; "
+        f"{(~plan['invite']).sum():,} left out (cool-down {cooldown} days, or bounced)"
+    )
+    for (s, send_on), n in invited.groupby(["slice", "send_on"]).size().items():
+        print(f"  slice {s}: {n:,} contacts, send on {send_on}")
+    print(f"  key accounts lacking an invitable decision-maker or user: {len(gaps)}")
+    print(f"Plan: {display_path(out / 'invitation_plan.csv')}")
+    return 0
+
+
+def _demo_present(root: Path) -> bool:
+    from nps_helpers.demo.company import DEMO_WAVES
+
+    return all((root / "data" / "raw" / w / "survey_export.csv").is_file() for w in DEMO_WAVES)
+
+
+def _cmd_demo_data(args: argparse.Namespace) -> int:
+    from nps_helpers.demo.company import generate_demo
+
+    root = Path(args.root)
+    if _demo_present(root) and not args.force:
+        print(f"Demo data already in {root / 'data' / 'raw'} (use --force to write it again).")
+        return 0
+    written = generate_demo(root, seed=args.seed, n_accounts=args.accounts)
+    for wave, files in written.items():
+        for f in files:
+            print(f"{wave}: {f}")
+    print("The demo data is synthetic: no real company, person or comment is in it.")
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from nps_helpers.demo.company import DEMO_WAVES, generate_demo
+    from nps_helpers.run.runner import display_path, run_wave
+
+    root = Path(args.root)
+    if not _demo_present(root):
+        print(f"Making the synthetic demo data under {root / 'data' / 'raw'}")
+        generate_demo(root)
+    decks = []
+    for wave in DEMO_WAVES:
+        print(f"== wave {wave}")
+        decks.append(run_wave(root / "params" / f"{wave}.yaml"))
+    print("Decks:")
+    for deck in decks:
+        print(f"  {display_path(deck)}")
+    return 0
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from nps_helpers.params import load_params
+
+    root = Path(args.root)
+    files = sorted((root / "params").glob("*.yaml"))
+    rows = []
+    for f in files:
+        try:
+            p = load_params(f)
+        except ParamsError:
+            continue
+        processed = (p.processed_dir / "responses.parquet").is_file()
+        deck = (p.reports_dir / "deck.html").is_file()
+        rows.append(
+            f"{p.wave_id:<12} {f}  processed: {'yes' if processed else 'no':<3}  "
+            f"deck: {p.reports_dir / 'deck.html' if deck else 'no'}"
+        )
+    print("\n".join(rows) if rows else f"No wave params in {root / 'params'}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nps-wave", description="Run B2B NPS survey waves from raw export to leadership deck."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="clean, validate and report one wave; render its deck")
+    run.add_argument("params", help="the wave's parameters, params/<wave>.yaml")
+    run.add_argument("--notebooks", help="folder of the wave notebooks (default: notebooks/)")
+    run.set_defaults(func=_cmd_run)
+    check = sub.add_parser("check", help="read and clean an export for a quick look, no params")
+    check.add_argument("export", help="the survey export (CSV, TSV or XLSX)")
+    check.add_argument(
+        "--format",
+        choices=["qualtrics", "surveymonkey", "generic"],
+        help="force the format (default: detected)",
+    )
+    check.add_argument(
+        "--map",
+        action="append",
+        metavar="canonical=ExportColumn",
+        help="name the export column of a field, e.g. score=Q5 (repeatable)",
+    )
+    check.add_argument("--accounts", help="account master CSV, to check the account join")
+    check.add_argument("--encoding", help="force the text encoding (default: detected)")
+    check.add_argument("--delimiter", help="force the delimiter: , ; tab | (default: detected)")
+    check.add_argument("--sheet", help="Excel sheet name (default: the first)")
+    check.add_argument("--json", action="store_true", help="print one JSON object")
+    check.set_defaults(func=_cmd_check)
+    pdf = sub.add_parser("pdf", help="print a wave's deck to PDF with chromium, one slide a page")
+    pdf.add_argument("wave", help="wave id (reports/<wave>/deck.html) or its params YAML")
+    pdf.add_argument("--root", default=".", help="project root (default: current folder)")
+    pdf.add_argument("--out", help="PDF path (default: reports/<wave>/deck.pdf)")
+    pdf.set_defaults(func=_cmd_pdf)
+    plan = sub.add_parser(
+        "plan", help="propose the next wave's invitations (cool-down, key accounts, even slices)"
+    )
+    plan.add_argument("wave", help="the next wave's id, e.g. 2027-H1")
+    plan.add_argument("--start", required=True, help="first day of its field period (YYYY-MM-DD)")
+    plan.add_argument("--end", required=True, help="last day of its field period (YYYY-MM-DD)")
+    plan.add_argument("--root", default=".", help="project root (default: current folder)")
+    plan.add_argument(
+        "--cooldown-days", type=int, help="default: cooldown_days of the latest wave's params (150)"
+    )
+    plan.add_argument("--slices", type=int, default=4, help="send dates (default 4)")
+    plan.set_defaults(func=_cmd_plan)
+    data = sub.add_parser("demo-data", help="write the synthetic demo data under data/raw/")
+    data.add_argument("--root", default=".", help="project root (default: current folder)")
+    data.add_argument("--seed", type=int, default=None, help="random seed (default: the demo's)")
+    data.add_argument("--accounts", type=int, default=400, help="number of accounts (400)")
+    data.add_argument("--force", action="store_true", help="write again over existing files")
+    data.set_defaults(func=_cmd_demo_data)
+    demo = sub.add_parser("demo", help="make the demo data when missing and run both demo waves")
+    demo.add_argument("--root", default=".", help="project root (default: current folder)")
+    demo.set_defaults(func=_cmd_demo)
+    lst = sub.add_parser("list", help="list the waves in params/ and what has been made")
+    lst.add_argument("--root", default=".", help="project root (default: current folder)")
+    lst.set_defaults(func=_cmd_list)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "seed", 0) is None:
+        from nps_helpers.demo.company import DEMO_SEED
+
+        args.seed = DEMO_SEED
+    try:
+        return args.func(args)
+    except ParamsError as exc:
+        print(f"nps-wave: {exc}", file=sys.stderr)
+        return 2
+    except NpsWorkbookError as exc:
+        print(f"nps-wave: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("nps-wave: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,271 @@
+"""Run one wave: Papermill executes the wave notebooks, nbconvert renders the deck."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from nps_helpers.errors import NotebookFailedError, NpsWorkbookError
+from nps_helpers.io.files import read_notebook, write_text
+from nps_helpers.params import WaveParams, load_params
+from nps_helpers.run.kernel import ensure_kernel
+
+#: The wave notebooks, in the order they run.
+WAVE_NOTEBOOKS = ("prepare_wave.ipynb", "wave_report.ipynb")
+REPORT_NOTEBOOK = "wave_report.ipynb"
+
+
+def display_path(path: Path) -> str:
+    """``path`` relative to the current folder when it lies inside it, else absolute."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def default_notebooks_dir(params: WaveParams) -> Path:
+    """``<root>/notebooks`` when it holds the wave notebooks, else the workbook's own."""
+    candidates = [params.root / "notebooks", Path(__file__).resolve().parents[2] / "notebooks"]
+    for folder in candidates:
+        if all((folder / name).is_file() for name in WAVE_NOTEBOOKS):
+            return folder
+    raise NpsWorkbookError(
+        "cannot find the wave notebooks ("
+        + ", ".join(WAVE_NOTEBOOKS)
+        + ") in "
+        + " or ".join(str(c) for c in candidates)
+    )
+
+
+def _kernel_manager_logging_to(log: Path) -> type:
+    """A kernel manager class whose kernel writes its stderr to ``log``, not the terminal.
+
+    The kernel's own start-up chatter (transport warnings, debugger notices) would
+    otherwise interleave with the progress lines; the log keeps it for inspection.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class LoggingKernelManager(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            handle = open(log, "ab")  # noqa: SIM115 - the kernel process owns it until it ends
+            kw["stderr"] = handle
+            try:
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+            finally:
+                handle.close()  # the child keeps its own descriptor
+
+        def client(self, **kw):
+            # Papermill leaves the channels of a client it did not own the kernel of
+            # open; they are remembered here and closed after each notebook.
+            kc = super().client(**kw)
+            self.__dict__.setdefault("_open_clients", []).append(kc)
+            return kc
+
+        def close_clients(self) -> None:
+            for kc in self.__dict__.pop("_open_clients", []):
+                kc.stop_channels()
+
+    return LoggingKernelManager
+
+
+@contextlib.contextmanager
+def shared_kernel(kernel: str, cwd: Path, log: Path) -> Iterator:
+    """Start kernel ``kernel`` in ``cwd`` (its stderr to ``log``); shut it down on exit.
+
+    Yields the kernel manager, to hand to ``papermill.execute_notebook(km=...)``:
+    Papermill then uses this kernel and leaves it running for the next notebook.
+    """
+    from jupyter_core.utils import run_sync
+
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    km = _kernel_manager_logging_to(log)(kernel_name=kernel)
+    run_sync(km.start_kernel)(cwd=str(cwd))
+    try:
+        yield km
+    finally:
+        km.close_clients()
+        run_sync(km.shutdown_kernel)(now=True)
+        run_sync(km.cleanup_resources)()
+
+
+#: What the wave notebooks import, loaded into the kernel while the CLI loads Papermill
+#: and nbconvert (two processes, two cores): the notebooks then find them in place.
+WARM_MODULES = (
+    "pandas",
+    "great_expectations",
+    "great_expectations.checkpoint",
+    "great_expectations.expectations.row_conditions",
+    "nps_helpers.wave",
+    "nps_helpers.prepare.clean",
+    "nps_helpers.prepare.validate",
+    "nps_helpers.deck.blocks",
+    "nps_helpers.deck.charts",
+    "nps_helpers.deck.story",
+    "nps_helpers.followup",
+    "nps_helpers.io.followup_files",
+    "nps_helpers.text.themes",
+    "nps_helpers.text.discover",
+    "vaderSentiment.vaderSentiment",
+    "sklearn.decomposition",
+    "sklearn.feature_extraction.text",
+)
+
+
+def warm_up(km, modules: tuple[str, ...] = WARM_MODULES):
+    """Ask the kernel to import ``modules`` without waiting for it; returns the client
+    to hand to :func:`finish_warm_up`. Nothing lands in the user namespace, and a module
+    that fails to import is skipped (the notebook that needs it reports the error)."""
+    kc = km.client()
+    kc.start_channels()
+    code = (
+        "def _nps_warm(names):\n"
+        "    import importlib\n"
+        "    for name in names:\n"
+        "        try:\n"
+        "            importlib.import_module(name)\n"
+        "        except Exception:\n"
+        "            pass\n"
+        f"_nps_warm({list(modules)!r})\n"
+        "del _nps_warm\n"
+        # what the imports made lives as long as the kernel: the garbage collector
+        # need not walk it again at every full collection (0.2 s each at 200,000
+        # responses, and %reset between the notebooks runs one)
+        "import gc as _gc\n"
+        "_gc.freeze()\n"
+        "del _gc\n"
+    )
+    kc.execute(code, silent=True, store_history=False)
+    return kc
+
+
+def finish_warm_up(km, kc, timeout: float = 120) -> None:
+    """Wait until the kernel has done the imports :func:`warm_up` asked for."""
+    from jupyter_core.utils import run_sync
+
+    try:
+        run_sync(kc.wait_for_ready)(timeout=timeout)  # answers after the warm-up ran
+    finally:
+        km.close_clients()
+
+
+def reset_namespace(km, timeout: float = 60) -> None:
+    """Empty the kernel's user namespace (``%reset -f``), keeping imported modules."""
+    from jupyter_core.utils import run_sync
+
+    kc = km.client()
+    kc.start_channels()
+    try:
+        run_sync(kc.wait_for_ready)(timeout=timeout)
+        reply = run_sync(kc.execute_interactive)(
+            "%reset -f", silent=True, store_history=False, timeout=timeout
+        )
+    finally:
+        km.close_clients()
+    if reply["content"]["status"] != "ok":
+        raise NpsWorkbookError(f"could not reset the kernel between notebooks: {reply['content']}")
+
+
+def describe_failure(name: str, executed: Path, exc: Exception) -> str:
+    """One readable paragraph for a notebook that failed under Papermill."""
+    cell = getattr(exc, "cell_index", None)
+    count = getattr(exc, "exec_count", None)
+    source = (getattr(exc, "source", "") or "").strip().splitlines()
+    ename = getattr(exc, "ename", type(exc).__name__)
+    evalue = getattr(exc, "evalue", str(exc))
+    where = f"cell {cell + 1}" if isinstance(cell, int) else "a cell"
+    if count:
+        where += f" (execution count {count})"
+    first = f"\n    {source[0]}" + (" ..." if len(source) > 1 else "") if source else ""
+    return (
+        f"{name} failed in {where}:{first}\n{ename}: {evalue}\n"
+        f"The executed notebook, with the error in place, is {display_path(executed)}"
+    )
+
+
+def run_wave(
+    params_path: str | Path,
+    notebooks_dir: str | Path | None = None,
+    echo: Callable[[str], None] = print,
+) -> Path:
+    """Execute the wave notebooks for ``params_path`` and render the deck.
+
+    Parameters
+    ----------
+    params_path
+        ``params/<wave>.yaml``.
+    notebooks_dir
+        Where ``prepare_wave.ipynb`` and ``wave_report.ipynb`` are; by default the
+        project's ``notebooks/``.
+    echo
+        Receives one line of progress per step.
+
+    Returns
+    -------
+    Path
+        The deck, ``reports/<wave>/deck.html``.
+
+    Raises
+    ------
+    NotebookFailedError
+        When a notebook fails: the message names the notebook, the cell, the error
+        and where the executed notebook is.
+    """
+    params_path = Path(params_path).resolve()
+    params = load_params(params_path)
+    nb_dir = Path(notebooks_dir).resolve() if notebooks_dir else default_notebooks_dir(params)
+    kernel = ensure_kernel()
+    executed_dir = params.reports_dir / "executed"
+    executed_dir.mkdir(parents=True, exist_ok=True)
+    kernel_log = executed_dir / "kernel.log"
+    kernel_log.write_text("", encoding="utf-8")
+    steps = len(WAVE_NOTEBOOKS) + 1
+    # One kernel for both notebooks: the second one starts with an empty namespace
+    # (%reset) but keeps the imported modules, so pandas and the package load once.
+    with shared_kernel(kernel, nb_dir, kernel_log) as km:
+        # the kernel imports what the notebooks need while this process loads
+        # Papermill and nbconvert
+        warming = warm_up(km)
+        import papermill as pm
+        from papermill.exceptions import PapermillExecutionError
+
+        from nps_helpers.deck.render import render_deck
+
+        logging.getLogger("papermill").setLevel(logging.ERROR)
+        finish_warm_up(km, warming)
+        for i, name in enumerate(WAVE_NOTEBOOKS, start=1):
+            executed = executed_dir / name
+            echo(f"[{i}/{steps}] {name}: running (wave {params.wave_id}, kernel {kernel})")
+            start = time.perf_counter()
+            if i > 1:
+                reset_namespace(km)
+            try:
+                pm.execute_notebook(
+                    str(nb_dir / name),
+                    str(executed),
+                    parameters={"params_path": str(params_path)},
+                    kernel_name=kernel,
+                    progress_bar=False,
+                    log_output=False,
+                    cwd=str(nb_dir),
+                    km=km,
+                )
+            except PapermillExecutionError as exc:
+                raise NotebookFailedError(describe_failure(name, executed, exc)) from None
+            finally:
+                km.close_clients()
+            echo(f"[{i}/{steps}] {name}: done in {time.perf_counter() - start:.1f} s")
+    echo(f"[{steps}/{steps}] rendering the deck")
+    subtitle = f"field {params.field_start:%d %b %Y} – {params.field_end:%d %b %Y}"
+    page = render_deck(
+        read_notebook(executed_dir / REPORT_NOTEBOOK),
+        title=params.title,
+        subtitle=subtitle,
+        company=params.company,
+    )
+    deck = write_text(params.reports_dir / "deck.html", page)
+    echo(f"[{steps}/{steps}] deck written: {display_path(deck)}")
+    return deck

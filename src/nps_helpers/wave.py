@@ -1,0 +1,138 @@
+"""The wave as the notebooks use it: processed files read, themes read or made once.
+
+The one place that joins the catalog (:mod:`nps_helpers.io`) with the pure layers: a
+notebook cell calls one of these and gets frames back. Themes are computed once per
+wave, by prepare, and stored with the digest of the codebook; the report and the
+drill-down read them, and theme again (storing the result) only when the codebook has
+changed since.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from nps_helpers.followup import FollowupLists
+from nps_helpers.io import crm, exports, files, followup_files, history, processed
+from nps_helpers.params import WaveParams
+from nps_helpers.prepare.invitations import report_invitations
+from nps_helpers.text.codebook import codebook_key, load_codebook
+from nps_helpers.text.scrub import scrubber as make_scrubber
+from nps_helpers.text.themes import ThemedComments, analyse
+
+
+def read_inputs(params: WaveParams) -> tuple[exports.RawExport, pd.DataFrame, pd.DataFrame | None]:
+    """The wave's raw files: the survey export (layout, encoding and delimiter detected
+    unless params force them), the account master and the invitation list (None when
+    params name none)."""
+    raw = exports.read_export(
+        params.path(params.inputs.export),
+        format=None if params.export_format == "auto" else params.export_format,
+        encoding=params.export_encoding,
+        delimiter=params.export_delimiter,
+        sheet=params.export_sheet,
+    )
+    accounts = crm.read_accounts(params.path(params.inputs.accounts))
+    invitations = (
+        crm.read_invitations(params.path(params.inputs.invitations))
+        if params.inputs.invitations
+        else None
+    )
+    return raw, accounts, invitations
+
+
+def store_wave(
+    params: WaveParams,
+    responses: pd.DataFrame,
+    rejected: pd.DataFrame,
+    quality: dict,
+    accounts: pd.DataFrame | None,
+    invitations: pd.DataFrame | None,
+) -> dict:
+    """Write the prepared wave: its processed files (the invitation list with its
+    accounts' segments, as the report cuts it) and its partition of the history."""
+    report_inv = (
+        report_invitations(params, invitations, accounts) if invitations is not None else None
+    )
+    written = processed.write_wave(params, responses, rejected, quality, accounts, report_inv)
+    written["history"] = history.write_wave(
+        responses, params.history_dir, params.wave_id, params.field_start, params.field_end
+    )
+    return written
+
+
+def theme_wave(params: WaveParams, responses: pd.DataFrame) -> ThemedComments:
+    """Theme the wave's comments with the params' codebook and store the result as
+    ``data/processed/<wave>/themes.parquet``."""
+    book = load_codebook(params.codebook_path)
+    themed = analyse(responses["comment"], book, responses["industry"], responses["score"])
+    processed.write_themes(params, themed.to_frame(responses["response_id"]), codebook_key(book))
+    return themed
+
+
+def wave_themes(
+    params: WaveParams, responses: pd.DataFrame, wave_id: str | None = None
+) -> ThemedComments:
+    """The themes of ``responses`` of ``wave_id`` (default: the params' wave): read from
+    its ``themes.parquet`` when that was made with the codebook of ``params`` and holds
+    every response; else themed now and stored for the next reader."""
+    book = load_codebook(params.codebook_path)
+    digest = codebook_key(book)
+    stored = processed.read_themes(params, wave_id)
+    if stored is not None and stored[1] == digest:
+        themed = ThemedComments.from_frame(stored[0], responses["response_id"], book)
+        if themed is not None:
+            return themed
+    themed = analyse(responses["comment"], book, responses["industry"], responses["score"])
+    if processed.has_wave(params, wave_id or params.wave_id):
+        processed.write_themes(params, themed.to_frame(responses["response_id"]), digest, wave_id)
+    return themed
+
+
+def previous_themes(params: WaveParams, data: processed.WaveData) -> ThemedComments | None:
+    """The themes of the previous wave's responses (:func:`wave_themes`), or None when
+    the wave has no previous wave in the history."""
+    if data.previous is None or data.previous_wave is None:
+        return None
+    return wave_themes(params, data.previous, data.previous_wave)
+
+
+def load(params: WaveParams) -> processed.WaveData:
+    """Everything the report reads of the wave (:func:`nps_helpers.io.processed.load_wave`)."""
+    return processed.load_wave(params)
+
+
+def all_waves(params: WaveParams) -> tuple[pd.DataFrame, ThemedComments]:
+    """Every stored wave's responses (``wave_id`` ordered) and their themes, for the
+    drill-down: each wave's themes as :func:`wave_themes` gives them."""
+    everything = history.read_history(params.history_dir)
+    parts = []
+    for wave_id in history.wave_order(params.history_dir):
+        rows = everything[everything["wave_id"] == wave_id]
+        if len(rows):
+            parts.append(wave_themes(params, rows, wave_id))
+    if not parts:
+        book = load_codebook(params.codebook_path)
+        return everything, analyse(pd.Series([], dtype=object), book)
+    themed = ThemedComments(
+        tags=pd.concat([p.tags for p in parts]).reindex(everything.index),
+        polarity=pd.concat([p.polarity for p in parts]).reindex(everything.index),
+        sentiment=pd.concat([p.sentiment for p in parts]).reindex(everything.index),
+        codebook=parts[0].codebook,
+    )
+    return everything, themed
+
+
+def logo(params: WaveParams) -> str | None:
+    """The company logo of params as a data: URI for the deck, or None."""
+    return files.data_uri(params.path(params.logo)) if params.logo else None
+
+
+def scrubber(data: processed.WaveData):
+    """The scrubber of quoted comments: e-mail addresses, phone numbers and the names
+    of the wave's contacts, account owners and accounts."""
+    return make_scrubber(data.personal_names())
+
+
+def write_followup(params: WaveParams, lists: FollowupLists) -> dict:
+    """Write the wave's follow-up lists under ``reports/<wave>/followup/``."""
+    return followup_files.write_followup(lists, params.reports_dir / "followup")
