@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from nps_helpers.demo import generate_demo
+from nps_helpers.demo.company import generate_demo
 from nps_helpers.params import load_params
 
 REPO = Path(__file__).resolve().parents[1]
@@ -54,8 +54,9 @@ def small_params(small_project):
 
 @pytest.fixture(scope="session")
 def cleaned(small_project, small_params):
-    from nps_helpers import clean, ingest
+    from nps_helpers.io import crm, exports
+    from nps_helpers.prepare import clean
 
-    raw = ingest.read_qualtrics(small_params.path(small_params.inputs.export))
-    accounts = ingest.read_accounts(small_params.path(small_params.inputs.accounts))
+    raw = exports.read_qualtrics(small_params.path(small_params.inputs.export))
+    accounts = crm.read_accounts(small_params.path(small_params.inputs.accounts))
     return clean.clean_responses(raw, accounts, small_params)

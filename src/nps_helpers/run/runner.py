@@ -29,7 +29,7 @@ def display_path(path: Path) -> str:
 
 def default_notebooks_dir(params: WaveParams) -> Path:
     """``<root>/notebooks`` when it holds the wave notebooks, else the workbook's own."""
-    candidates = [params.root / "notebooks", Path(__file__).resolve().parents[2] / "notebooks"]
+    candidates = [params.root / "notebooks", Path(__file__).resolve().parents[3] / "notebooks"]
     for folder in candidates:
         if all((folder / name).is_file() for name in WAVE_NOTEBOOKS):
             return folder
