@@ -3,14 +3,13 @@
 Run: ``.venv/bin/python benchmarks/run.py [--sizes 2000 20000 200000] [--repeat 3]``
 (or ``make bench``). For each size it generates one wave with the demo generator
 (accounts scaled to give about that many responses; no previous wave); measures, in a
-run of its own, the peak memory of the process tree (CLI, kernel and the workers the
-kernel forks; summed PSS, which counts each page of memory once, with summed RSS
-beside it, which counts shared pages twice; reading PSS slows a run, hence the
-separate run); then times ``--repeat`` pairs of the floor and the whole ``nps-wave
+run of its own, the peak memory of the process tree (CLI and kernel; summed PSS,
+which counts each page of memory once, with summed RSS beside it, which counts shared
+pages twice; reading PSS slows a run, hence the separate run); then times ``--repeat`` pairs of the floor and the whole ``nps-wave
 run`` one right after the other, since the speed of a shared machine drifts over
 minutes: the table has the fastest of each and every pair's ratio. Last it times each
-stage in-process (read, clean, validate, metrics, themes, follow-up lists, charts,
-render). The floor is a notebook that only imports pandas, plotly and
+stage in-process (read, clean, validate, load, metrics, themes, reading the stored
+themes, discovery, follow-up lists, charts, render). The floor is a notebook that only imports pandas, plotly and
 great_expectations, executed by Papermill with the same kernel and rendered by the
 same nbconvert exporter, from a fresh Python process as ``nps-wave run`` is. Results
 go to ``benchmarks/results.md`` and ``benchmarks/results.json``.
@@ -44,7 +43,7 @@ def _pss(pid: int) -> int:
     """Proportional set size of ``pid`` (bytes): its private pages, plus each shared
     page divided by the number of processes that map it. Summed over processes, it
     counts every page of physical memory once; summed RSS counts a page shared by a
-    kernel and its forked child (or a library mapped by two processes) twice."""
+    library mapped by the CLI and the kernel twice."""
     with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as handle:
         for line in handle:
             if line.startswith("Pss:"):
@@ -54,7 +53,7 @@ def _pss(pid: int) -> int:
 
 def peak_memory(proc: subprocess.Popen, interval: float = 0.1, pss: bool = True) -> tuple[int, int]:
     """Highest summed PSS and highest summed RSS of ``proc`` and all its descendants
-    (CLI, kernel, forked workers) until it ends, in bytes. PSS is the physical
+    (the CLI and its kernel) until it ends, in bytes. PSS is the physical
     memory the run holds; RSS is shown beside it as the upper bound that
     double-counts shared pages. Reading PSS walks every page table of a process
     (``smaps_rollup``) and slows the run it measures; with ``pss=False`` only the
@@ -80,7 +79,7 @@ def peak_memory(proc: subprocess.Popen, interval: float = 0.1, pss: bool = True)
 
 
 def make_project(root: Path, responses: int) -> Path:
-    from nps_helpers.demo import DEMO_WAVES, generate_demo
+    from nps_helpers.demo.company import DEMO_WAVES, generate_demo
 
     accounts = max(40, math.ceil(responses / RESPONSES_PER_ACCOUNT))
     generate_demo(root, n_accounts=accounts, waves={WAVE: DEMO_WAVES[WAVE]})
@@ -115,21 +114,17 @@ def whole_run(
 
 def stages(root: Path) -> dict[str, float]:
     """Each stage of the wave, in-process, in the order the notebooks run them."""
-    from nps_helpers import (
-        accounts,
-        charts,
-        clean,
-        coverage,
-        deck,
-        followup,
-        ingest,
-        segments,
-        store,
-        themes,
-        validate,
-    )
+    from nps_helpers import followup, wave
+    from nps_helpers.deck import charts
+    from nps_helpers.deck.render import render_deck
+    from nps_helpers.io.files import read_notebook
+    from nps_helpers.io.followup_files import write_followup
+    from nps_helpers.metrics import accounts, coverage, segments
+    from nps_helpers.metrics.scoring import nps_summary
     from nps_helpers.params import load_params
-    from nps_helpers.scoring import nps_summary
+    from nps_helpers.prepare import clean, validate
+    from nps_helpers.text.discover import discover
+    from nps_helpers.text.themes import analyse, theme_table
 
     t: dict[str, float] = {}
 
@@ -140,14 +135,7 @@ def stages(root: Path) -> dict[str, float]:
         return out
 
     p = load_params(root / "params" / f"{WAVE}.yaml")
-    raw, acc, inv = clock(
-        "read",
-        lambda: (
-            ingest.read_export(p.path(p.inputs.export)),
-            ingest.read_accounts(p.path(p.inputs.accounts)),
-            ingest.read_invitations(p.path(p.inputs.invitations)),
-        ),
-    )
+    raw, acc, inv = clock("read", lambda: wave.read_inputs(p))
     res = clock("clean", lambda: clean.clean_responses(raw, acc, p, inv))
     with tempfile.TemporaryDirectory() as docs:
         clock(
@@ -157,7 +145,7 @@ def stages(root: Path) -> dict[str, float]:
             ),
         )
     r = res.responses
-    data = store.load_wave(p)
+    data = clock("load", lambda: wave.load(p))
 
     def metrics():
         tables = segments.segment_tables(r, p.segments, p.segment_pairs, p.min_n)
@@ -173,17 +161,19 @@ def stages(root: Path) -> dict[str, float]:
         )
 
     _, tables, _, _, _, _, _ = clock("metrics", metrics)
-
-    def theming():
-        themed = themes.analyse(r["comment"], p.codebook_path, r["industry"], r["score"])
-        return themes.theme_table(r, themed), themes.discover(r["comment"], themed)
-
-    by_theme, _ = clock("themes", theming)
-    themed = themes.analyse(r["comment"], p.codebook_path, r["industry"], r["score"])
-    clock(
-        "followup",
-        lambda: followup.write_followup(p, r, themed, data.invitations, by_theme),
+    themed = clock(
+        "themes", lambda: analyse(r["comment"], p.codebook_path, r["industry"], r["score"])
     )
+    clock("stored themes", lambda: wave.wave_themes(p, r))
+    by_theme = theme_table(r, themed)
+    clock("discover", lambda: discover(r["comment"], themed))
+
+    def lists():
+        with tempfile.TemporaryDirectory() as out:
+            built = followup.build_lists(p, r, themed, data.invitations, by_theme)
+            write_followup(built, Path(out))
+
+    clock("followup", lists)
     clock(
         "charts",
         lambda: (
@@ -192,8 +182,7 @@ def stages(root: Path) -> dict[str, float]:
         ),
     )
     executed = p.reports_dir / "executed" / "wave_report.ipynb"
-    with tempfile.TemporaryDirectory() as out:
-        clock("render", lambda: deck.render_deck(executed, Path(out) / "deck.html", p.title))
+    clock("render", lambda: render_deck(read_notebook(executed), p.title))
     return t
 
 
@@ -203,8 +192,9 @@ from pathlib import Path
 
 import papermill as pm
 
-from nps_helpers.deck import render_deck
-from nps_helpers.kernel import ensure_kernel
+from nps_helpers.deck.render import render_deck
+from nps_helpers.io.files import read_notebook, write_text
+from nps_helpers.run.kernel import ensure_kernel
 
 tmp = Path(sys.argv[1])
 pm.execute_notebook(
@@ -215,7 +205,7 @@ pm.execute_notebook(
     progress_bar=False,
     log_output=False,
 )
-render_deck(tmp / "floor-out.ipynb", tmp / "floor.html", "floor")
+write_text(tmp / "floor.html", render_deck(read_notebook(tmp / "floor-out.ipynb"), "floor"))
 """
 
 
@@ -295,9 +285,10 @@ def main() -> None:
         f"{platform.python_version()}; {dt.date.today()}",
         "",
         "| responses | whole run (s) | floor (s) | run / floor | each pair | peak memory, PSS "
-        "(MiB) | summed RSS (MiB) | deck (MB) | read | clean | validate | metrics | themes | "
-        "follow-up | charts | render |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "(MiB) | summed RSS (MiB) | deck (MB) | read | clean | validate | load | metrics | "
+        "themes | stored themes | discover | follow-up | charts | render |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        "---:|",
     ]
     for r in results:
         s = r["stages_s"]
@@ -305,8 +296,8 @@ def main() -> None:
             f"| {r['responses']:,} | {r['run_s']} | {r['floor_s']} | {r['ratio']} | "
             f"{min(r['pair_ratios'])}-{max(r['pair_ratios'])} | "
             f"{r['peak_mb']} | {r['peak_rss_sum_mb']} | {r['deck_mb']} | {s['read']} | "
-            f"{s['clean']} | "
-            f"{s['validate']} | {s['metrics']} | {s['themes']} | {s['followup']} | {s['charts']} | "
+            f"{s['clean']} | {s['validate']} | {s['load']} | {s['metrics']} | {s['themes']} | "
+            f"{s['stored themes']} | {s['discover']} | {s['followup']} | {s['charts']} | "
             f"{s['render']} |"
         )
     (REPO / "benchmarks" / "results.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -148,7 +148,9 @@ def category_list(responses: pd.DataFrame, category: str, themed=None) -> pd.Dat
     base = _base(responses, themed)
     out = base[base["category"].astype(str) == category]
     order = ["arr", "score", "respondent_id"]
-    return out.sort_values(order, ascending=[False, False, True], kind="stable")[LIST_COLUMNS].reset_index(drop=True)
+    return out.sort_values(order, ascending=[False, False, True], kind="stable")[
+        LIST_COLUMNS
+    ].reset_index(drop=True)
 
 
 def promoter_list(responses: pd.DataFrame, themed=None) -> pd.DataFrame:
@@ -179,7 +181,9 @@ def interview_sample(
     picked = picked.assign(reason="random promoter")
     out = pd.concat(
         [
-            detractors.sort_values(["arr", "respondent_id"], ascending=[False, True], kind="stable"),
+            detractors.sort_values(
+                ["arr", "respondent_id"], ascending=[False, True], kind="stable"
+            ),
             picked.sort_values("respondent_id", kind="stable"),
         ]
     )

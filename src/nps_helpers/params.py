@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from nps_helpers.errors import ParamsError
+from nps_helpers.io import exports
 
 CANONICAL_ROLES = ("decision_maker", "influencer", "user", "other")
 ACCOUNT_COLUMNS = ("account_name", "tier", "industry", "region", "arr", "owner", "renewal_date")
@@ -84,7 +85,11 @@ class WaveParams(_Strict):
     field_start: dt.date
     field_end: dt.date
     previous_wave: str | None = None
-    export_format: Literal["auto", "qualtrics", "surveymonkey", "generic"] = "auto"
+    export_format: str = Field(
+        default="auto",
+        description="The export's layout: auto (detected) or a name from the registry of "
+        "nps_helpers.io.exports (qualtrics, surveymonkey, generic, ...).",
+    )
     export_encoding: str | None = Field(default=None, description="Force the text encoding.")
     export_delimiter: Literal[",", ";", "\t", "|"] | None = Field(
         default=None, description="Force the CSV delimiter."
@@ -181,6 +186,13 @@ class WaveParams(_Strict):
         default=Path("."),
         description="Project root; set by load_params to the folder that holds params/.",
     )
+
+    @field_validator("export_format")
+    @classmethod
+    def _known_format(cls, value: str) -> str:
+        if value != "auto" and value not in exports.names():
+            raise ValueError(f"use auto or one of {', '.join(exports.names())}")
+        return value
 
     @field_validator("segments")
     @classmethod

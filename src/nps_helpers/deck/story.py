@@ -88,7 +88,9 @@ def trend(params: WaveParams, data: WaveData) -> list[Any]:
     first = (
         charts.trend_chart(table)
         if len(table) > 1
-        else blocks.note("Only one wave is in the history so far: the trend starts with the next wave.")
+        else blocks.note(
+            "Only one wave is in the history so far: the trend starts with the next wave."
+        )
     )
     return [first, blocks.trend_table(table)]
 

@@ -32,7 +32,6 @@ def file_digest(path: str | Path) -> str:
     return hashlib.blake2b(Path(path).read_bytes(), digest_size=16).hexdigest()
 
 
-
 def _read_text_csv(path: Path) -> pd.DataFrame:
     grid, _, _ = read_grid(path, None, None, None)
     columns = unique_names([str(v) for v in grid.iloc[0]])
@@ -97,4 +96,3 @@ def read_invitations(path: str | Path) -> pd.DataFrame:
         raise ExportFormatError(f"{path}: column bounced is not true/false on lines {rows}")
     frame["bounced"] = bounced.isin(truthy)
     return frame
-

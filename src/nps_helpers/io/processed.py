@@ -104,7 +104,9 @@ def _read_optional(path: Path) -> pd.DataFrame | None:
 
 
 # ------------------------------------------------------------------------- themes
-def write_themes(params: WaveParams, frame: pd.DataFrame, codebook: str, wave_id: str | None = None) -> Path:
+def write_themes(
+    params: WaveParams, frame: pd.DataFrame, codebook: str, wave_id: str | None = None
+) -> Path:
     """Store a wave's themes (one row per response, see
     :meth:`nps_helpers.text.themes.ThemedComments.to_frame`) with the digest of the
     codebook that made them."""

@@ -161,9 +161,7 @@ def revenue_at_risk(
     at_risk["_order"] = np.where(at_risk["renews_soon"], days, np.inf)
     at_risk = at_risk.sort_values(
         ["_order", "arr", "account_id"], ascending=[True, False, True], kind="stable"
-    ).drop(
-        columns="_order"
-    )
+    ).drop(columns="_order")
     total = float(rollup["arr"].sum())
     risk = float(at_risk["arr"].sum())
     return {

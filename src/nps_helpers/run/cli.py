@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from nps_helpers.errors import NpsWorkbookError, ParamsError
+from nps_helpers.io import exports
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -280,7 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("export", help="the survey export (CSV, TSV or XLSX)")
     check.add_argument(
         "--format",
-        choices=["qualtrics", "surveymonkey", "generic"],
+        choices=exports.names(),
         help="force the format (default: detected)",
     )
     check.add_argument(

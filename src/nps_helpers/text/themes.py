@@ -61,7 +61,10 @@ class ThemedComments:
         ``tag:<theme>`` (bool) and a ``polarity:<theme>`` (float) column per theme.
         ``response_ids`` is indexed like the comments."""
         ids = response_ids.reindex(self.tags.index)
-        columns = {"response_id": ids.astype(str).to_numpy(), "sentiment": self.sentiment.to_numpy()}
+        columns = {
+            "response_id": ids.astype(str).to_numpy(),
+            "sentiment": self.sentiment.to_numpy(),
+        }
         for name in self.themes:
             columns[f"tag:{name}"] = self.tags[name].to_numpy(dtype=bool)
             columns[f"polarity:{name}"] = self.polarity[name].to_numpy(dtype=float)
@@ -82,13 +85,13 @@ class ThemedComments:
             return None
         rows = frame.iloc[at]
         index = response_ids.index
-        tags = pd.DataFrame(
-            {t: rows[f"tag:{t}"].to_numpy(dtype=bool) for t in stored}, index=index
-        )
+        tags = pd.DataFrame({t: rows[f"tag:{t}"].to_numpy(dtype=bool) for t in stored}, index=index)
         polarity = pd.DataFrame(
             {t: rows[f"polarity:{t}"].to_numpy(dtype=float) for t in stored}, index=index
         )
-        sentiment = pd.Series(rows["sentiment"].to_numpy(dtype=float), index=index, name="sentiment")
+        sentiment = pd.Series(
+            rows["sentiment"].to_numpy(dtype=float), index=index, name="sentiment"
+        )
         return cls(tags=tags, polarity=polarity, sentiment=sentiment, codebook=codebook)
 
 

@@ -198,4 +198,3 @@ def unique_names(names: list[str]) -> list[str]:
             seen[name] = 1
         out.append(name)
     return out
-
