@@ -18,7 +18,7 @@ from nps_helpers.followup import call_summary
 from nps_helpers.io.processed import WaveData
 from nps_helpers.metrics import accounts, coverage
 from nps_helpers.metrics.scoring import compare_summaries, nps_summary
-from nps_helpers.metrics.segments import segment_tables
+from nps_helpers.metrics.segments import segment_tables as metrics_segment_tables
 from nps_helpers.metrics.trend import nps_trend
 from nps_helpers.params import WaveParams
 from nps_helpers.text.discover import discover
@@ -95,8 +95,10 @@ def trend(params: WaveParams, data: WaveData) -> list[Any]:
     return [first, blocks.trend_table(table)]
 
 
-def _segment_tables(params: WaveParams, data: WaveData) -> dict[str, pd.DataFrame]:
-    return segment_tables(
+def segment_tables(params: WaveParams, data: WaveData) -> dict[str, pd.DataFrame]:
+    """NPS by each segment and segment pair of params, with the change since the
+    previous wave (:func:`nps_helpers.metrics.segments.segment_tables`)."""
+    return metrics_segment_tables(
         data.responses,
         params.segments,
         params.segment_pairs,
@@ -106,10 +108,12 @@ def _segment_tables(params: WaveParams, data: WaveData) -> dict[str, pd.DataFram
     )
 
 
-def segment_slides(params: WaveParams, data: WaveData) -> list[Slide]:
-    """A slide per segment of params (tier, role, industry, ...): NPS by value with its
-    interval, a note on small and changed segments, and the table."""
-    tables = _segment_tables(params, data)
+def segment_slides(
+    params: WaveParams, tables: dict[str, pd.DataFrame], previous_wave: str | None
+) -> list[Slide]:
+    """A slide per segment of params (tier, role, industry, ...) from
+    :func:`segment_tables`: NPS by value with its interval, a note on small and changed
+    segments, and the table."""
     slides = []
     for seg in [s for s in params.segments if s in tables]:
         label = seg.replace("_", " ")
@@ -120,14 +124,14 @@ def segment_slides(params: WaveParams, data: WaveData) -> list[Slide]:
         if not table["suppressed"].all():
             parts.append(charts.nps_bar(table, seg, title=f"NPS by {label}"))
         parts.append(blocks.segment_notes(table, seg, params.min_n))
-        parts.append(blocks.segment_table(table, seg, params.min_n, data.previous_wave))
+        parts.append(blocks.segment_table(table, seg, params.min_n, previous_wave))
         slides.append(Slide(f"NPS by {label}", tuple(parts), key=seg))
     return slides
 
 
-def cross_slides(params: WaveParams, data: WaveData) -> list[Slide]:
-    """A slide per segment pair of params (tier x role): NPS in each cell of the pair."""
-    tables = _segment_tables(params, data)
+def cross_slides(params: WaveParams, tables: dict[str, pd.DataFrame]) -> list[Slide]:
+    """A slide per segment pair of params (tier x role) from :func:`segment_tables`:
+    NPS in each cell of the pair."""
     return [
         Slide(
             f"{a} x {b}",
