@@ -1,11 +1,15 @@
+"""The closed-loop lists, built from the wave's frames (followup: pure, no files)."""
+
 import datetime as dt
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nps_helpers import followup, themes
+from nps_helpers import followup
+from nps_helpers.text import themes
 
 
 def responses():
@@ -128,107 +132,6 @@ def test_lists_share_one_labelling():
     assert followup.promoter_list(r)["themes"].eq("").all(), "no themes given, none made up"
 
 
-def demo_wave(project):
-    """A small demo wave's params, clean responses, their themes and the invitation
-    list with each contact's account owner."""
-    from nps_helpers import clean, ingest
-    from nps_helpers.params import load_params
-
-    params = load_params(project / "params" / "2026-H2.yaml")
-    raw = ingest.read_qualtrics(params.path(params.inputs.export))
-    accounts = ingest.read_accounts(params.path(params.inputs.accounts))
-    invitations = ingest.read_invitations(params.path(params.inputs.invitations))
-    r = clean.clean_responses(raw, accounts, params, invitations).responses
-    invitations = invitations.merge(accounts[["account_id", "owner"]], on="account_id")
-    return params, r, themes.analyse(r["comment"]), invitations
-
-
-def test_write_followup_owner_workbooks(project):
-    """Each owner's workbook has every list, only that owner's rows, and the rows of all
-    owners add up to the wave's lists."""
-    params, r, themed, invitations = demo_wave(project)
-    written = followup.write_followup(params, r, themed, invitations, themes.theme_table(r, themed))
-    books = sorted(written["owners"].glob("*.xlsx"))
-    assert len(books) == r["owner"].nunique() > 1
-    totals = dict.fromkeys(written["counts"], 0)
-    for book in books:
-        sheets = pd.read_excel(book, sheet_name=None)
-        assert list(sheets) == [
-            "detractor_calls",
-            "promoters",
-            "passives",
-            "interviews",
-            "reminders",
-            "owner_response_rates",
-        ]
-        owners = pd.concat([s["owner"] for s in sheets.values() if len(s)]).unique()
-        assert len(owners) == 1, book
-        for name, sheet in sheets.items():
-            totals[name] += len(sheet)
-    for name in ("detractor_calls", "promoters", "passives", "interviews", "reminders"):
-        assert totals[name] == written["counts"][name], name
-    assert written["counts"]["detractor_calls"] == (r["category"] == "detractor").sum()
-
-
-def test_owner_with_only_reminders_gets_a_workbook(tmp_path):
-    """An owner none of whose contacts answered still gets the reminders to chase; the
-    counts reach ``on_counts`` before the files are written, into ``out``."""
-    from types import SimpleNamespace
-
-    r = responses()
-    themed = themes.analyse(r["comment"])
-    invitations = pd.DataFrame(
-        {
-            "contact_id": ["c1", "c3", "x1", "x2"],
-            "account_id": ["A", "B", "H", "H"],
-            "account_name": ["Acc A", "Acc B", "Acc H", "Acc H"],
-            "owner": ["Olga", "Ben", "Zoe", "Zoe"],
-            "tier": "small",
-            "first_name": "F",
-            "last_name": "L",
-            "role": "user",
-            "email": "a@b.c",
-            "invited_at": "2026-10-01",
-            "bounced": [False, False, False, True],
-        }
-    )
-    params = SimpleNamespace(
-        key_tiers=("key",),
-        field_end=dt.date(2026, 11, 1),
-        renewal_horizon_days=182,
-        interview_promoters=2,
-        followup_seed=1,
-        followup_include_email=False,
-        response_rate_target=30,
-        company="Co",
-        title="Wave",
-        reports_dir=tmp_path / "unused",
-    )
-    seen = {}
-
-    def on_counts(counts):
-        seen.update(counts)
-        assert not (tmp_path / "lists" / "reminders.csv").exists(), "counts come first"
-
-    written = followup.write_followup(
-        params, r, themed, invitations, themes.theme_table(r, themed), tmp_path / "lists", on_counts
-    )
-    assert seen == {k: v for k, v in written["counts"].items()}
-    assert not (tmp_path / "unused").exists()
-    books = {p.stem for p in (tmp_path / "lists" / "owners").glob("*.xlsx")}
-    assert books == {"olga", "ben", "zoe"}
-    zoe = pd.read_excel(tmp_path / "lists" / "owners" / "zoe.xlsx", sheet_name=None)
-    assert zoe["reminders"]["contact_id"].tolist() == ["x1"]  # x2 bounced
-    assert len(zoe["detractor_calls"]) == 0
-
-
-def test_positions_by_groups_rows_in_order():
-    values = pd.Series(["b", None, "a", "b", np.nan, "a", "b"], dtype=object)
-    got = followup._positions_by(values)
-    assert {k: v.tolist() for k, v in got.items()} == {"b": [0, 3, 6], "a": [2, 5]}
-    assert followup._positions_by(pd.Series([], dtype=object)) == {}
-
-
 def _labels_row_by_row(themed) -> list[str]:
     out = []
     for i in range(len(themed.tags)):
@@ -272,32 +175,90 @@ def test_theme_labels_match_a_row_by_row_reading(polarity, many):
     assert got.tolist() == _labels_row_by_row(themed)
 
 
-@settings(max_examples=100, deadline=None)
-@given(st.lists(st.integers(0, 50), max_size=20), st.integers(1, 60))
-def test_batches_keep_order_and_limit(sizes, limit):
-    items = [f"o{i}" for i in range(len(sizes))]
-    batches = followup._batches(items, sizes, limit)
-    assert [i for b in batches for i in b] == items
-    size = dict(zip(items, sizes, strict=True))
-    for b in batches:
-        assert b and (len(b) == 1 or sum(size[i] for i in b) <= limit)
-    for a, b in zip(batches, batches[1:], strict=False):  # a batch is cut only when full
-        assert sum(size[i] for i in a) + size[b[0]] > limit
+def test_category_list_and_call_summary_without_detractors():
+    r = responses()
+    passives = followup.category_list(r, "passive", themes.analyse(r["comment"]))
+    assert passives["respondent_id"].tolist() == ["c6"]
+    assert list(passives.columns) == followup.LIST_COLUMNS
+    assert passives.loc[0, "themes"] != "", "themes labelled when given"
+    happy = r[r["category"] != "detractor"]
+    summary = followup.call_summary(happy)
+    assert summary.empty
+    assert list(summary.columns) == ["owner", "detractors", "decision_makers", "accounts", "arr"]
 
 
-def test_owner_workbooks_do_not_depend_on_batching(project, monkeypatch, tmp_path):
-    """Whether the owners' lists become cell XML together or one owner at a time, each
-    owner's workbook holds the same rows."""
-    params, r, themed, invitations = demo_wave(project)
-    table = themes.theme_table(r, themed)
-    books = {}
-    for limit in (10**9, 1):
-        monkeypatch.setattr(followup, "OWNER_BATCH_ROWS", limit)
-        out = followup.write_followup(params, r, themed, invitations, table, tmp_path / str(limit))
-        books[limit] = {
-            p.name: pd.read_excel(p, sheet_name=None) for p in sorted(out["owners"].glob("*.xlsx"))
+def invitations():
+    return pd.DataFrame(
+        {
+            "contact_id": ["c1", "c3", "x1", "x2"],
+            "account_id": ["A", "B", "H", "H"],
+            "account_name": ["Acc A", "Acc B", "Acc H", "Acc H"],
+            "owner": ["Olga", "Ben", "Zoe", "Zoe"],
+            "tier": "small",
+            "first_name": "F",
+            "last_name": "L",
+            "role": "user",
+            "email": ["c1@x.example", "c3@x.example", "x1@x.example", "x2@x.example"],
+            "invited_at": "2026-10-01",
+            "bounced": [False, False, False, True],
         }
-    assert books[1].keys() == books[10**9].keys() and len(books[1]) > 1
-    for name, sheets in books[1].items():
-        for sheet, frame in sheets.items():
-            pd.testing.assert_frame_equal(frame, books[10**9][name][sheet], obj=f"{name}/{sheet}")
+    )
+
+
+def params(include_email=False):
+    return SimpleNamespace(
+        key_tiers=("key", "premium"),
+        field_end=dt.date(2026, 10, 31),
+        renewal_horizon_days=182,
+        interview_promoters=1,
+        followup_seed=3,
+        followup_include_email=include_email,
+        response_rate_target=60,
+        company="Acme",
+        title="2026-H2",
+    )
+
+
+def test_build_lists_with_an_invitation_list():
+    r = responses()
+    themed = themes.analyse(r["comment"])
+    by_theme = themes.theme_table(r, themed)
+    built = followup.build_lists(params(), r, themed, invitations(), by_theme)
+    assert list(built.lists) == [
+        "detractor_calls",
+        "promoters",
+        "passives",
+        "interviews",
+        "reminders",
+        "owner_response_rates",
+    ]
+    assert built.counts == {
+        **{name: len(frame) for name, frame in built.lists.items()},
+        "top_priority_calls": 1,  # A: key account whose decision-maker detracts
+    }
+    calls = built.lists["detractor_calls"]
+    assert calls["respondent_id"].tolist() == ["c1", "c3", "c4", "c5"]
+    assert calls.loc[0, "themes"] == "support -", "the lists carry the themes"
+    assert built.lists["reminders"]["contact_id"].tolist() == ["x1"], "x2 bounced"
+    assert all("email" not in frame.columns for frame in built.lists.values())
+    # Zoe has no responses, only a contact to remind: she still gets a workbook
+    assert built.owners == ["Ben", "Olga", "Zoe"]
+    assert built.note == followup.thank_you_note(by_theme, "Acme", "2026-H2", len(r))
+    pd.testing.assert_frame_equal(
+        built.lists["interviews"], followup.interview_sample(r, 1, seed=3, themed=themed)
+    )
+
+
+def test_build_lists_emails_only_when_allowed_and_without_invitations():
+    r = responses()
+    themed = themes.analyse(r["comment"])
+    by_theme = themes.theme_table(r, themed)
+    built = followup.build_lists(params(include_email=True), r, themed, invitations(), by_theme)
+    calls = built.lists["detractor_calls"].set_index("respondent_id")
+    assert calls.loc["c1", "email"] == "c1@x.example" and calls.loc["c4", "email"] == ""
+    assert built.lists["reminders"]["email"].tolist() == ["x1@x.example"]
+    bare = followup.build_lists(params(include_email=True), r, themed, None, by_theme)
+    assert list(bare.lists) == ["detractor_calls", "promoters", "passives", "interviews"]
+    assert "email" not in bare.lists["detractor_calls"].columns, "no list, no e-mails"
+    assert bare.owners == ["Ben", "Olga"]
+    assert bare.counts["top_priority_calls"] == 1

@@ -1,15 +1,17 @@
+"""Raw export -> canonical responses and rejected rows (prepare.clean)."""
+
 import hashlib
 
-import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nps_helpers import clean, ingest
-from nps_helpers.clean import REASONS, map_roles, parse_scores, respondent_ids
 from nps_helpers.errors import ExportFormatError, MappingError
+from nps_helpers.io import crm, exports
 from nps_helpers.params import load_params
+from nps_helpers.prepare import clean
+from nps_helpers.prepare.clean import REASONS, map_roles, respondent_ids
 
 
 def test_counts_add_up(cleaned):
@@ -75,7 +77,7 @@ def test_no_email_in_processed(cleaned):
 
 
 def test_duplicates_keep_latest(cleaned, small_params):
-    raw = ingest.read_qualtrics(small_params.path(small_params.inputs.export)).data
+    raw = exports.read_qualtrics(small_params.path(small_params.inputs.export)).data
     dupes = cleaned.rejected[cleaned.rejected["reason"] == "duplicate_submission"]
     for contact in dupes["ExternalReference"]:
         kept = cleaned.responses[cleaned.responses["respondent_id"] == contact]
@@ -90,8 +92,8 @@ def test_duplicates_keep_latest(cleaned, small_params):
 def test_raw_files_untouched(small_project, small_params):
     files = sorted((small_project / "data" / "raw").rglob("*.csv"))
     before = {f: hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
-    raw = ingest.read_qualtrics(small_params.path(small_params.inputs.export))
-    accounts = ingest.read_accounts(small_params.path(small_params.inputs.accounts))
+    raw = exports.read_qualtrics(small_params.path(small_params.inputs.export))
+    accounts = crm.read_accounts(small_params.path(small_params.inputs.accounts))
     clean.clean_responses(raw, accounts, small_params)
     assert before == {f: hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
 
@@ -108,40 +110,12 @@ def test_include_partial(small_project, tmp_path):
     )
     p = load_params(path)
     res = clean.clean_responses(
-        ingest.read_qualtrics(p.path(p.inputs.export)),
-        ingest.read_accounts(p.path(p.inputs.accounts)),
+        exports.read_qualtrics(p.path(p.inputs.export)),
+        crm.read_accounts(p.path(p.inputs.accounts)),
         p,
     )
     incomplete = res.rejected[res.rejected["reason"] == "incomplete"]
     assert (incomplete["Q1"].str.strip() == "").all(), "only partials without a score rejected"
-
-
-@pytest.mark.parametrize(
-    ("text", "score", "problem"),
-    [
-        ("9", 9, None),
-        (" 9 ", 9, None),
-        ("9.0", 9, None),
-        ("10 - Extremely likely", 10, None),
-        ("0 = Not at all likely", 0, None),
-        ("", None, "missing_score"),
-        ("   ", None, "missing_score"),
-        ("abc", None, "invalid_score"),
-        ("11", 11, "score_out_of_range"),
-        ("-1", -1, "score_out_of_range"),
-        ("7.5", None, "invalid_score"),
-    ],
-)
-def test_parse_scores(text, score, problem):
-    scores, problems = parse_scores(pd.Series([text]))
-    assert pd.isna(scores.iloc[0]) if score is None else scores.iloc[0] == score
-    assert problems.iloc[0] == problem
-
-
-@given(st.integers(0, 10), st.sampled_from(["{}", " {} ", "{}.0", "{} - Likely", "{} = x"]))
-def test_parse_scores_formats(n, pattern):
-    scores, problems = parse_scores(pd.Series([pattern.format(n)]))
-    assert scores.iloc[0] == n and problems.iloc[0] is None
 
 
 def test_respondent_ids_hash_email():
@@ -167,16 +141,16 @@ def test_map_roles_lists_unmapped():
 
 
 def test_missing_mapped_column(small_project, small_params):
-    raw = ingest.read_qualtrics(small_params.path(small_params.inputs.export))
+    raw = exports.read_qualtrics(small_params.path(small_params.inputs.export))
     raw.data = raw.data.drop(columns=["Q1"])
     with pytest.raises(ExportFormatError, match=r"'Q1' \(for score\)"):
         clean.clean_responses(
-            raw, ingest.read_accounts(small_params.path(small_params.inputs.accounts)), small_params
+            raw, crm.read_accounts(small_params.path(small_params.inputs.accounts)), small_params
         )
 
 
 def test_map_labels_for_tiers():
-    from nps_helpers.clean import map_labels
+    from nps_helpers.prepare.clean import map_labels
 
     tiers = ("small", "key", "premium")
     got, unmapped = map_labels(
@@ -201,33 +175,17 @@ def test_map_labels_for_tiers():
     assert lenient.tolist() == ["other"] and unmapped == ["CFO"]
 
 
-def test_parse_timestamps():
-    from nps_helpers.clean import parse_timestamps
-
-    got = parse_timestamps(
-        pd.Series(["2026-10-01 10:00:00", "10/03/2026 02:11:33 PM", "", "x"]), "Europe/Berlin"
-    )
-    assert got.iloc[0] == pd.Timestamp("2026-10-01 08:00", tz="UTC")
-    assert got.iloc[1] == pd.Timestamp("2026-10-03 12:11:33", tz="UTC")
-    assert got.iloc[2:].isna().all()
-    utc = parse_timestamps(pd.Series(["2026-10-01T10:00:00+02:00", "2026-10-01T10:00:00Z"]))
-    assert utc.tolist() == [
-        pd.Timestamp("2026-10-01 08:00", tz="UTC"),
-        pd.Timestamp("2026-10-01 10:00", tz="UTC"),
-    ]
-
-
 def test_unmapped_tier_in_account_master_stops(small_project, small_params):
-    accounts = ingest.read_accounts(small_params.path(small_params.inputs.accounts))
+    accounts = crm.read_accounts(small_params.path(small_params.inputs.accounts))
     accounts.loc[0, "tier"] = "Platinum"
-    raw = ingest.read_export(small_params.path(small_params.inputs.export))
+    raw = exports.read_export(small_params.path(small_params.inputs.export))
     with pytest.raises(MappingError, match="'Platinum'"):
         clean.clean_responses(raw, accounts, small_params)
 
 
 def test_outside_field_window_rejected(small_project, small_params):
-    raw = ingest.read_export(small_params.path(small_params.inputs.export))
-    accounts = ingest.read_accounts(small_params.path(small_params.inputs.accounts))
+    raw = exports.read_export(small_params.path(small_params.inputs.export))
+    accounts = crm.read_accounts(small_params.path(small_params.inputs.accounts))
     i = raw.data.index[raw.data["Status"] == "IP Address"][0]
     raw.data.loc[i, "EndDate"] = "2025-01-01 10:00:00"
     result = clean.clean_responses(raw, accounts, small_params)
@@ -236,12 +194,12 @@ def test_outside_field_window_rejected(small_project, small_params):
 
 
 def test_role_from_invitations_when_export_has_none(small_project, small_params):
-    from nps_helpers.clean import CleanOptions
+    from nps_helpers.prepare.clean import CleanOptions
 
-    raw = ingest.read_export(small_params.path(small_params.inputs.export))
+    raw = exports.read_export(small_params.path(small_params.inputs.export))
     raw.data = raw.data.drop(columns=["role"])
-    accounts = ingest.read_accounts(small_params.path(small_params.inputs.accounts))
-    invitations = ingest.read_invitations(small_params.path(small_params.inputs.invitations))
+    accounts = crm.read_accounts(small_params.path(small_params.inputs.accounts))
+    invitations = crm.read_invitations(small_params.path(small_params.inputs.invitations))
     opts = CleanOptions.from_params(small_params)
     opts = CleanOptions(
         **{**opts.__dict__, "columns": {k: v for k, v in opts.columns.items() if k != "role"}}
@@ -252,7 +210,7 @@ def test_role_from_invitations_when_export_has_none(small_project, small_params)
 
 
 def test_blank_rows():
-    from nps_helpers.clean import blank_rows
+    from nps_helpers.prepare.clean import blank_rows
 
     frame = pd.DataFrame(
         {"a": ["", " ", "x", "", "\t"], "b": ["", "", "", " y ", "\n"], "c": ["", "", "", "", " "]}
@@ -270,48 +228,164 @@ def test_blank_rows():
 )
 @settings(max_examples=100, deadline=None)
 def test_blank_rows_match_the_cell_by_cell_definition(rows):
-    from nps_helpers.clean import blank_rows
+    from nps_helpers.prepare.clean import blank_rows
 
     frame = pd.DataFrame(rows, columns=["a", "b", "c"], dtype=object)
     naive = (frame.apply(lambda s: s.astype(str).str.strip()) == "").all(axis=1)
     assert blank_rows(frame).tolist() == naive.tolist()
 
 
-@settings(max_examples=150, deadline=None)
-@given(
-    st.lists(
-        st.one_of(
-            st.none(),
-            st.just(np.nan),
-            st.text(alphabet=" \t\n\xa0\u2003aB1é,-", max_size=6),
-            st.integers(-3, 3),
-            st.floats(-2, 2, allow_nan=False),
-            st.booleans(),
-        ),
-        max_size=30,
-    ),
-    st.booleans(),
-)
-def test_stripped_text_is_strip_of_each_row(values, as_string_dtype):
-    """Stripping each distinct value once gives what stripping every row gives, for
-    text, missing values and numbers alike (1, 1.0 and True stay distinct)."""
-    series = pd.Series(values, dtype=object, index=pd.RangeIndex(len(values)) * 3, name="x")
-    if as_string_dtype:
-        series = series.map(lambda v: v if v is None or isinstance(v, str) else None)
-        series = series.astype("string")
-    expected = ["" if v is None or v is pd.NA or v != v else str(v).strip() for v in series]
-    got = clean.stripped_text(series)
-    assert got.tolist() == expected
-    assert got.index.equals(series.index) and got.name == "x"
-
-
 def test_account_master_with_a_repeated_id_stops_cleaning(small_project, small_params):
-    """An account master not read by ingest.read_accounts (which checks it) can repeat
+    """An account master not read by crm.read_accounts (which checks it) can repeat
     an id: the join would repeat responses, so cleaning stops and names the id."""
-    raw = ingest.read_export(small_params.path(small_params.inputs.export))
-    accounts = ingest.read_accounts(small_params.path(small_params.inputs.accounts))
+    raw = exports.read_export(small_params.path(small_params.inputs.export))
+    accounts = crm.read_accounts(small_params.path(small_params.inputs.accounts))
     doubled = pd.concat([accounts, accounts.iloc[[3]]], ignore_index=True)
     with pytest.raises(
         ExportFormatError, match=f"repeats ids \\['{accounts.at[3, 'account_id']}'\\]"
     ):
         clean.clean_responses(raw, doubled, small_params)
+
+
+# ------------------------------------------------------------- a hand-made export
+COLUMNS = [
+    "ResponseId",
+    "Status",
+    "EndDate",
+    "ExternalReference",
+    "account_id",
+    "role",
+    "Q1",
+    "Q1_NPS_GROUP",
+    "Q2",
+]
+ROWS = [  # one reason per row, in the order of REASONS where a row has several
+    ["R1", "IP Address", "2026-10-02 10:00:00", "C1", "A1", "End User", "10", "Promoter", "great"],
+    ["R2", "Survey Preview", "2026-10-02 10:00:00", "C2", "A1", "End User", "9", "", ""],
+    ["R3", "IP Address", "2026-10-02 10:00:00", "C3", "A1", "End User", "", "", "no score"],
+    ["R4", "IP Address", "2026-10-02 10:00:00", "C4", "A1", "End User", "11", "", ""],
+    ["R5", "IP Address", "2026-10-02 10:00:00", "C5", "A9", "End User", "5", "", "who?"],
+    ["R6", "IP Address", "2026-10-01 09:00:00", "C1", "A1", "End User", "3", "1", "earlier"],
+    ["R7", "IP Address", "2026-10-03 12:00:00", "C7", "A2", "decision_maker", "7", "3", " ok "],
+    ["", "", "", "", "", "", "", "", " "],
+    ["R9", "IP Address", "2025-01-01 10:00:00", "C9", "A2", "End User", "8", "", ""],
+    ["R7", "IP Address", "2026-10-04 12:00:00", "C10", "A2", "End User", "6", "", "same id"],
+]
+
+
+def hand_export() -> exports.RawExport:
+    data = pd.DataFrame(ROWS, columns=COLUMNS, dtype=object)
+    data.insert(0, "input_row", range(1, len(data) + 1))
+    return exports.RawExport(
+        data=data,
+        source="hand.csv",
+        format="qualtrics",
+        header_rows=3,
+        questions={"Q1": "How likely are you to recommend us?", "Q2": "Why?"},
+        timezones={"EndDate": "Europe/Berlin"},
+    )
+
+
+HAND_ACCOUNTS = pd.DataFrame(
+    {"account_id": ["A1", "A2"], "tier": ["Key Account", "small"], "arr": [100.0, 20.0]}
+)
+HAND_OPTIONS = clean.CleanOptions(
+    wave_id="w1",
+    role_map={"End User": "user"},
+    tiers=("small", "key"),
+    tier_map={"Key Account": "key"},
+    window=(pd.Timestamp("2026-10-01").date(), pd.Timestamp("2026-10-31").date()),
+)
+
+
+def test_clean_a_hand_made_export():
+    result = clean.clean_responses(hand_export(), HAND_ACCOUNTS, HAND_OPTIONS)
+    r, rej, q = result.responses, result.rejected, result.quality
+    assert r["response_id"].tolist() == ["R1", "R7"]
+    assert r["respondent_id"].tolist() == ["C1", "C7"]
+    assert r["role"].tolist() == ["user", "decision_maker"]
+    assert r["score"].tolist() == [10, 7] and r["category"].tolist() == ["promoter", "passive"]
+    assert r["comment"].tolist() == ["great", "ok"]
+    assert r["tier"].tolist() == ["key", "small"] and r["arr"].tolist() == [100.0, 20.0]
+    assert r.loc[0, "responded_at"] == pd.Timestamp("2026-10-02 08:00", tz="UTC"), "Berlin time"
+    assert (r["wave_id"] == "w1").all()
+    assert dict(zip(rej["input_row"], rej["reason"], strict=True)) == {
+        2: "preview_or_test",
+        3: "missing_score",
+        4: "score_out_of_range",
+        5: "unknown_account",
+        6: "duplicate_submission",
+        8: "blank_row",
+        9: "outside_field_window",
+        10: "duplicate_response_id",
+    }
+    assert rej.loc[rej["input_row"] == 6, "kept_response_id"].item() == "R1"
+    assert (q["rows_in"], q["kept"], q["rejected"]) == (10, 2, 8)
+    assert q["columns"]["score"] == "Q1" and q["columns"]["comment"] == "Q2"
+    assert q["nps_group_check"] == {
+        "column": "Q1_NPS_GROUP",
+        "compared": 2,
+        "mismatches": 1,  # R7's tool says promoter ("3"), its 7 is passive
+        "mismatch_input_rows": [7],
+    }
+
+
+def test_clean_without_accounts_is_a_quick_check():
+    result = clean.clean_responses(hand_export(), None, HAND_OPTIONS)
+    assert "unknown_account" not in result.quality["rejected_by_reason"]
+    assert result.responses["response_id"].tolist() == ["R1", "R5", "R7"]
+    assert "tier" not in result.responses.columns
+
+
+def test_nps_group_check_by_hand():
+    data = pd.DataFrame({"input_row": [1, 2, 3, 4]})
+    kept = pd.Series([True, True, False, True])
+    responses = pd.DataFrame(
+        {"input_row": [1, 2, 4], "category": ["promoter", "detractor", "passive"]}
+    )
+    groups = pd.Series([" Promoter", "2", "x", ""])[kept]
+    got = clean.nps_group_check(groups, responses, data, kept, "G")
+    # row 1 agrees, row 2 says passive (code 2) for a detractor, row 4 has no group
+    assert got == {"column": "G", "compared": 2, "mismatches": 1, "mismatch_input_rows": [2]}
+
+
+def test_clean_options_from_params(small_params):
+    opts = clean.CleanOptions.from_params(small_params)
+    assert opts.wave_id == "2026-H2" and opts.tiers == ("small", "key", "premium")
+    assert opts.columns["score"] == "Q1" and opts.extra == {
+        "product": "product",
+        "job_function": "job_function",
+    }
+    assert opts.window == small_params.window and opts.strict_labels
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["R1", "R2", "R3", "R4", ""]),
+            st.sampled_from(["IP Address", "Survey Preview", "Partial", ""]),
+            st.sampled_from(["2026-10-02 10:00:00", "2024-01-01 00:00:00", "soon", ""]),
+            st.sampled_from(["C1", "C2", ""]),
+            st.sampled_from(["A1", "A2", "A9", ""]),
+            st.sampled_from(["0", "7", "10", "11", "x", "", " 9 "]),
+        ),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_every_input_row_is_kept_or_rejected_once(rows):
+    data = pd.DataFrame(
+        rows, columns=["ResponseId", "Status", "EndDate", "ExternalReference", "account_id", "Q1"]
+    )
+    data.insert(0, "input_row", range(1, len(data) + 1))
+    raw = exports.RawExport(data=data, source="h.csv", questions={"Q1": "recommend us?"})
+    opts = clean.CleanOptions(
+        columns={"score": "Q1"}, tiers=("small", "key"), window=HAND_OPTIONS.window
+    )
+    result = clean.clean_responses(raw, HAND_ACCOUNTS.assign(tier=["key", "small"]), opts)
+    rows_out = [*result.responses["input_row"], *result.rejected["input_row"]]
+    assert sorted(rows_out) == list(range(1, len(data) + 1))
+    assert result.responses["response_id"].is_unique
+    assert result.responses["respondent_id"].is_unique
+    assert result.responses["score"].between(0, 10).all()

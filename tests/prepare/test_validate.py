@@ -1,10 +1,12 @@
+"""The data-quality gate: Great Expectations over the canonical responses (prepare.validate)."""
+
 import json
 
 import pandas as pd
 import pytest
 
 from nps_helpers.errors import WaveValidationError
-from nps_helpers.validate import REQUIRED_COLUMNS, build_suite, run_gate
+from nps_helpers.prepare.validate import REQUIRED_COLUMNS, build_suite, run_gate
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +146,7 @@ def test_required_columns_cover_contract():
 def test_an_expectation_the_suite_would_drop_stops_the_gate(small_params, cleaned, monkeypatch):
     """GX's suite constructor logs and drops an invalid expectation; the gate must not
     run silently without it."""
-    from nps_helpers import validate
+    from nps_helpers.prepare import validate
 
     real = validate.build_suite
     monkeypatch.setattr(
@@ -169,7 +171,7 @@ def test_a_non_text_id_still_fails_the_text_check(cleaned, small_params):
 def test_arrow_text_gives_the_verdicts_of_object_text(cleaned, small_params, monkeypatch):
     """The same broken wave, validated with its text as Arrow strings (the fast path)
     and as plain Python objects: the same checks fail, with the same values and ids."""
-    from nps_helpers import validate
+    from nps_helpers.prepare import validate
 
     odd = cleaned.responses.copy()
     for col in ("tier", "category", "comment"):

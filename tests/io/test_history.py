@@ -1,10 +1,14 @@
+"""All waves in one partitioned store (io.history)."""
+
 import datetime as dt
 import hashlib
+import json
 
 import pandas as pd
 import pytest
 
-from nps_helpers import history
+from nps_helpers.io import history
+from nps_helpers.metrics.trend import nps_trend
 
 
 def wave(seed: int, n: int = 40) -> pd.DataFrame:
@@ -69,14 +73,35 @@ def test_crash_while_writing_keeps_last_good_state(tmp_path, monkeypatch):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
+def test_manifest_holds_field_dates_and_counts(tmp_path):
+    assert history.read_manifest(tmp_path) == {} and history.wave_order(tmp_path) == []
+    history.write_wave(wave(2, n=6), tmp_path, "B", dt.date(2026, 4, 1), dt.date(2026, 4, 30))
+    history.write_wave(wave(1, n=4), tmp_path, "A", dt.date(2026, 4, 1), dt.date(2026, 4, 15))
+    history.write_wave(wave(3, n=2), tmp_path, "C", dt.date(2025, 10, 1), dt.date(2025, 10, 31))
+    manifest = history.read_manifest(tmp_path)
+    assert list(manifest) == ["C", "A", "B"], "by field start, then by name"
+    assert manifest["A"] == {"field_start": "2026-04-01", "field_end": "2026-04-15", "responses": 4}
+    assert json.loads((tmp_path / "waves.json").read_text()) == manifest
+    assert history.wave_order(str(tmp_path)) == ["C", "A", "B"]
+    stored = pd.read_parquet(tmp_path / "wave_id=A" / "part-0.parquet")
+    assert "wave_id" not in stored.columns, "the partition names the wave"
+
+
+def test_read_history_columns(tmp_path):
+    history.write_wave(wave(1, n=4), tmp_path, "A", dt.date(2026, 4, 1), dt.date(2026, 4, 15))
+    frame = history.read_history(tmp_path, columns=["score"])
+    assert list(frame.columns) == ["score", "wave_id"]
+    assert frame["score"].tolist() == [0, 4, 8, 1], "score = i * 4 % 11"
+
+
 def test_nps_trend_by_hand(tmp_path):
     a = pd.DataFrame({"score": [10, 10, 3, 3] * 10, "tier": ["key"] * 40})
     b = pd.DataFrame({"score": [10, 10, 10, 3] * 10, "tier": ["key"] * 40})
     history.write_wave(a, tmp_path, "w1", dt.date(2026, 1, 1), dt.date(2026, 1, 31))
     history.write_wave(b, tmp_path, "w2", dt.date(2026, 4, 1), dt.date(2026, 4, 30))
-    trend = history.nps_trend(history.read_history(tmp_path))
+    trend = nps_trend(history.read_history(tmp_path))
     assert trend["nps"].tolist() == [0.0, 50.0]
     assert pd.isna(trend.loc[0, "change"]) and trend.loc[1, "change"] == 50
     assert trend.loc[1, "significant"]
-    by_tier = history.nps_trend(history.read_history(tmp_path), "tier", min_n=50)
+    by_tier = nps_trend(history.read_history(tmp_path), "tier", min_n=50)
     assert by_tier["suppressed"].all() and by_tier["change"].isna().all()
