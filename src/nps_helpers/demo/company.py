@@ -29,6 +29,7 @@ from nps_helpers.demo.comments import (
     _low,
     _roughen,
 )
+from nps_helpers.metrics.scoring import PASSIVE_MIN, PROMOTER_MIN
 
 COMPANY = "Northwind Systems"
 DEMO_SEED = 20260401
@@ -377,7 +378,7 @@ def _nps_group(score: str) -> str:
         s = int(score)
     except ValueError:
         return ""
-    return "Promoter" if s >= 9 else "Passive" if s >= 7 else "Detractor"
+    return "Promoter" if s >= PROMOTER_MIN else "Passive" if s >= PASSIVE_MIN else "Detractor"
 
 
 def _timestamp(day: dt.date, rng: np.random.Generator) -> dt.datetime:

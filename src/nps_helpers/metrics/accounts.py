@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from nps_helpers.metrics.scoring import nps_summary
+from nps_helpers.metrics.scoring import DETRACTOR_MAX, PROMOTER_MIN, nps_summary
 
 STATUSES = ("at_risk", "stable", "advocate", "no_decision_maker")
 DIVERGENCE = {
@@ -28,8 +28,8 @@ def _group_counts(
     take = rows & (codes >= 0)
     at, s = codes[take], scores[take]
     n = np.bincount(at, minlength=k)
-    promoters = np.bincount(at[s >= 9], minlength=k)
-    detractors = np.bincount(at[s <= 6], minlength=k)
+    promoters = np.bincount(at[s >= PROMOTER_MIN], minlength=k)
+    detractors = np.bincount(at[s <= DETRACTOR_MAX], minlength=k)
     total = np.bincount(at, weights=s, minlength=k)
     some = n > 0
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -29,6 +29,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+#: The NPS scale's cut points, defined once: promoters answer PROMOTER_MIN or more
+#: (9-10), passives PASSIVE_MIN to PROMOTER_MIN - 1 (7-8), detractors below PASSIVE_MIN
+#: (0-6). Every module that sorts answers into the three groups uses these.
+PROMOTER_MIN = 9
+PASSIVE_MIN = 7
+DETRACTOR_MAX = PASSIVE_MIN - 1
 CATEGORIES = ("detractor", "passive", "promoter")
 CATEGORY_DTYPE = pd.CategoricalDtype(list(CATEGORIES), ordered=True)
 ADJUST_N = 3.0
@@ -48,7 +54,11 @@ def classify(scores: pd.Series) -> pd.Series:
     values = pd.to_numeric(scores, errors="raise").astype("Float64")
     if ((values < 0) | (values > 10)).any():
         raise ValueError("scores must lie between 0 and 10")
-    cut = pd.cut(values.astype(float), bins=[-0.5, 6.5, 8.5, 10.5], labels=list(CATEGORIES))
+    cut = pd.cut(
+        values.astype(float),
+        bins=[-0.5, DETRACTOR_MAX + 0.5, PROMOTER_MIN - 0.5, 10.5],
+        labels=list(CATEGORIES),
+    )
     return pd.Series(cut, index=scores.index, name="category").astype(CATEGORY_DTYPE)
 
 
@@ -137,7 +147,8 @@ def nps_summary(
     keep = s.notna() & w.notna()
     s, w = s[keep].to_numpy(), w[keep].to_numpy()
     n = int(len(s))
-    promoters, detractors = int((s >= 9).sum()), int((s <= 6).sum())
+    promoters = int((s >= PROMOTER_MIN).sum())
+    detractors = int((s <= DETRACTOR_MAX).sum())
     passives = n - promoters - detractors
     if n and w.max() > 0:
         w = w / w.max()  # scale-free; avoids underflow of tiny weights squared
@@ -157,7 +168,8 @@ def nps_summary(
             ci_high=nan,
             n_eff=0.0,
         )
-    p, d = w[s >= 9].sum() / total, w[s <= 6].sum() / total
+    p = w[s >= PROMOTER_MIN].sum() / total
+    d = w[s <= DETRACTOR_MAX].sum() / total
     n_eff = float(total**2 / (w**2).sum())
     low, high = nps_interval(p, d, n_eff, confidence)
     return dict(
@@ -300,12 +312,12 @@ def nps_by(
     w = w.where(valid, 0.0)
     frame = responses[keys].assign(
         n=valid.astype(int),
-        promoters=(s >= 9).astype(int),
-        detractors=(s <= 6).astype(int),
+        promoters=(s >= PROMOTER_MIN).astype(int),
+        detractors=(s <= DETRACTOR_MAX).astype(int),
         _w=w,
         _w2=w**2,
-        _wp=w * (s >= 9),
-        _wd=w * (s <= 6),
+        _wp=w * (s >= PROMOTER_MIN),
+        _wd=w * (s <= DETRACTOR_MAX),
     )
     out = frame.groupby(keys, observed=True, dropna=False, sort=True).sum().reset_index()
     out["passives"] = out["n"] - out["promoters"] - out["detractors"]

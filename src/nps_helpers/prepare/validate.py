@@ -18,7 +18,12 @@ from typing import Any
 import pandas as pd
 
 from nps_helpers.errors import WaveValidationError
-from nps_helpers.metrics.scoring import CATEGORIES
+from nps_helpers.metrics.scoring import (
+    CATEGORIES,
+    DETRACTOR_MAX,
+    PASSIVE_MIN,
+    PROMOTER_MIN,
+)
 from nps_helpers.params import CANONICAL_ROLES, WaveParams
 
 REQUIRED_COLUMNS = (
@@ -42,10 +47,6 @@ REQUIRED_COLUMNS = (
 UNKNOWN_ACCOUNT = "account_id_not_in_master"
 TEXT_TYPES = ["str", "string", "object", "StringDtype"]
 SITE = "nps_wave"
-
-
-def _category(score: int) -> str:
-    return "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
 
 
 def build_suite(
@@ -131,9 +132,13 @@ def build_suite(
                 description=f"category must match the score ({label} is {name})",
             )
             for name, label, condition in (
-                ("promoter", "9-10", Column("score") >= 9),
-                ("passive", "7-8", Column("score").is_in([7, 8])),
-                ("detractor", "0-6", Column("score") <= 6),
+                ("promoter", f"{PROMOTER_MIN}-10", Column("score") >= PROMOTER_MIN),
+                (
+                    "passive",
+                    f"{PASSIVE_MIN}-{PROMOTER_MIN - 1}",
+                    Column("score").is_in(list(range(PASSIVE_MIN, PROMOTER_MIN))),
+                ),
+                ("detractor", f"0-{DETRACTOR_MAX}", Column("score") <= DETRACTOR_MAX),
             )
         ),
         e.ExpectColumnValuesToBeInSet(

@@ -31,9 +31,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from nps_helpers.metrics.scoring import DETRACTOR_MAX, PROMOTER_MIN
 from nps_helpers.text.codebook import Theme, codebook_key, load_codebook, normalize
 from nps_helpers.text.match import CHUNK, _by_response, _text_tags
 from nps_helpers.text.sentiment import NEGATIVE, POSITIVE, SARCASM, sentiment
+
+#: Answers this low are a clear complaint, whatever the comment's words say.
+CLEAR_COMPLAINT_MAX = 4
 
 
 @dataclass
@@ -184,10 +188,12 @@ def analyse(
         if scores is not None:
             answer = pd.to_numeric(pd.Series(scores).set_axis(comments.index), errors="coerce")
             answer = answer.to_numpy(dtype=float)
-            by_score = np.select([answer >= 9, answer <= 6], [0.2, -0.2], 0.0)
+            by_score = np.select(
+                [answer >= PROMOTER_MIN, answer <= DETRACTOR_MAX], [0.2, -0.2], 0.0
+            )
             # a clear answer (0-4 or 9-10) says more about a neutral-sounding mention than
             # the other clauses of the comment, which are often about other themes
-            clear = (answer <= 4) | (answer >= 9)
+            clear = (answer <= CLEAR_COMPLAINT_MAX) | (answer >= PROMOTER_MIN)
             fallback = fallback.where((fallback.abs() >= POSITIVE) & ~clear, by_score)
         filled = np.repeat(fallback.to_numpy()[:, None], polarity.shape[1], axis=1)
         polarity = polarity.mask(
