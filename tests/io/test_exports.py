@@ -381,9 +381,13 @@ def test_unique_names_numbers_repeats_and_names_blanks():
     ]
 
 
-# names without parentheses: a header that already holds "a (2)" next to two "a"
-# columns gets "a (2)" twice (reported as a bug of unique_names)
-header_names = st.lists(st.text(alphabet="ab _\t", max_size=3), max_size=12)
+# names with parentheses and digits too: a header that already holds "a (2)" next to
+# two "a" columns must not get "a (2)" twice
+header_names = st.lists(st.text(alphabet="ab _\t()2", max_size=5), max_size=12)
+
+
+def test_unique_names_skip_a_name_the_header_already_uses():
+    assert unique_names(["a (2)", "a", "a"]) == ["a (2)", "a", "a (3)"]
 
 
 @settings(max_examples=200, deadline=None)

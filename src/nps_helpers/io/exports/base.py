@@ -187,14 +187,26 @@ def read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
 
 
 def unique_names(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
+    """Header names made unique, in order: a blank name becomes ``column_<n>``, a repeated
+    one ``<name> (2)``, ``(3)``, ... skipping any name the header already uses.
+
+    Examples
+    --------
+    >>> unique_names(["Q1", "", "Q1", "Q1 (2)"])
+    ['Q1', 'column_2', 'Q1 (3)', 'Q1 (2)']
+    """
+    stripped = [name.strip() or f"column_{i + 1}" for i, name in enumerate(names)]
+    taken = set(stripped)
+    used: set[str] = set()
+    count: dict[str, int] = {}
     out = []
-    for i, name in enumerate(names):
-        name = name.strip() or f"column_{i + 1}"
-        if name in seen:
-            seen[name] += 1
-            name = f"{name} ({seen[name]})"
-        else:
-            seen[name] = 1
+    for name in stripped:
+        if name in used:
+            n = count.get(name, 1)
+            while f"{name} ({n})" in taken or f"{name} ({n})" in used or n == 1:
+                n += 1
+            count[name] = n
+            name = f"{name} ({n})"
+        used.add(name)
         out.append(name)
     return out
