@@ -116,3 +116,46 @@ def test_title_defaults(tmp_path):
     del data["wave_label"]
     p = load_params(write(tmp_path, data))
     assert p.title == "Northwind Systems relationship NPS 2026-H2"
+
+
+def test_export_format_is_auto_or_a_registered_layout(tmp_path):
+    from nps_helpers.io.exports import names
+
+    data = demo_dict()
+    for layout in ["auto", *names()]:
+        data["export_format"] = layout
+        assert load_params(write(tmp_path, data)).export_format == layout
+    data["export_format"] = "typeform"
+    with pytest.raises(ParamsError) as err:
+        load_params(write(tmp_path, data))
+    assert "export_format" in str(err.value) and "'typeform'" in str(err.value)
+    assert "use auto or one of " + ", ".join(names()) in str(err.value)
+
+
+def test_read_yaml_mapping(tmp_path):
+    from nps_helpers.params import read_yaml_mapping
+
+    good = tmp_path / "book.yaml"
+    good.write_text("themes:\n  support: {kind: operational}\n", encoding="utf-8")
+    assert read_yaml_mapping(good, "codebook") == {"themes": {"support": {"kind": "operational"}}}
+    with pytest.raises(ParamsError, match=rf"{tmp_path / 'none.yaml'}: codebook not found"):
+        read_yaml_mapping(tmp_path / "none.yaml", "codebook")
+
+
+def test_codebook_path_and_window(tmp_path):
+    import datetime as dt
+
+    from nps_helpers.params import DEFAULT_CODEBOOK
+
+    data = demo_dict()
+    data.pop("codebook", None)
+    data["field_grace_days"] = 3
+    p = load_params(write(tmp_path, data))
+    assert p.codebook_path == DEFAULT_CODEBOOK == REPO / "params" / "codebook.yaml"
+    assert p.window == (p.field_start - dt.timedelta(days=3), p.field_end + dt.timedelta(days=3))
+    assert p.history_dir == tmp_path.resolve() / "data" / "processed" / "history"
+    data["codebook"] = "params/mine.yaml"
+    assert (
+        load_params(write(tmp_path, data)).codebook_path
+        == tmp_path.resolve() / "params" / "mine.yaml"
+    )

@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 
 from conftest import CHROMIUM, CHROMIUM_ARGS, REPO, SCREENSHOTS, make_project
-from nps_helpers import clean, history, ingest, store
+from nps_helpers import wave
 from nps_helpers.params import load_params
+from nps_helpers.prepare import clean
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 SHOTS = SCREENSHOTS / "drilldown"
@@ -33,15 +34,12 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     root = make_project(tmp_path_factory.mktemp("lab"))
-    for wave in ("2026-H1", "2026-H2"):
-        p = load_params(root / "params" / f"{wave}.yaml")
-        res = clean.clean_responses(
-            ingest.read_export(p.path(p.inputs.export)),
-            ingest.read_accounts(p.path(p.inputs.accounts)),
-            p,
-        )
-        history.write_wave(res.responses, p.history_dir, wave, p.field_start, p.field_end)
-        store.write_wave(p, res.responses, res.rejected, res.quality)
+    for wave_id in ("2026-H1", "2026-H2"):
+        p = load_params(root / "params" / f"{wave_id}.yaml")
+        raw, accounts, invitations = wave.read_inputs(p)
+        res = clean.clean_responses(raw, accounts, p, invitations)
+        wave.store_wave(p, res.responses, res.rejected, res.quality, accounts, invitations)
+        wave.theme_wave(p, res.responses)
     (root / "notebooks").mkdir()
     nb = json.loads((REPO / "notebooks" / "drilldown.ipynb").read_text())
     for cell in nb["cells"]:

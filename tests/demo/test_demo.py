@@ -2,8 +2,9 @@ import hashlib
 
 import pandas as pd
 
-from nps_helpers.demo import THEMES, generate_demo
-from nps_helpers.ingest import read_qualtrics
+from nps_helpers.demo.comments import THEMES
+from nps_helpers.demo.company import generate_demo
+from nps_helpers.io.exports import read_qualtrics
 
 
 def digest(files):

@@ -2,8 +2,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nps_helpers import drilldown, themes
-from nps_helpers.drilldown import Selection
+from nps_helpers.drilldown import logic as drilldown
+from nps_helpers.drilldown.logic import Selection
+from nps_helpers.metrics.scoring import compare_waves
+from nps_helpers.text import themes
+from nps_helpers.text.scrub import scrubber
 
 
 def history() -> pd.DataFrame:
@@ -81,7 +84,7 @@ def test_themes_and_comments_pages():
         "comment",
     ]
     assert page["score"].astype(int).is_monotonic_increasing, "lowest scores first"
-    scrubbed, _ = drilldown.comments(h, Selection(), scrub=themes.scrubber(["support"]))
+    scrubbed, _ = drilldown.comments(h, Selection(), scrub=scrubber(["support"]))
     assert not scrubbed["comment"].str.contains("support").any()
 
 
@@ -89,8 +92,6 @@ def test_compare_two_selections():
     h = history()
     a, b = Selection(filters={"tier": ("small",)}), Selection(filters={"tier": ("premium",)})
     r = drilldown.compare(h, a, b)
-    from nps_helpers.scoring import compare_waves
-
     want = compare_waves(h.loc[h.tier == "small", "score"], h.loc[h.tier == "premium", "score"])
     assert r["change"] == pytest.approx(want["change"]) and "significant" in r
     small = drilldown.compare(h, a.with_(min_n=10_000), b)
@@ -102,29 +103,25 @@ def test_options():
     assert opts["tier"] == ["small", "key", "premium"] and "product" not in opts
 
 
-def test_widgets_follow_their_controls(capsys):
-    from nps_helpers.drilldown_app import ALL, DrilldownApp
-
+def test_mask_is_the_selection_and_ignores_the_wave_when_asked():
     h = history()
-    app = DrilldownApp(
-        h, themes.analyse(h["comment"]), themes.scrubber([]), ["tier", "role", "region"], min_n=5
-    )
-    assert app.wave.value == "2026-H2" and "200</b> responses" in app.summary.value
-    assert "<td>premium</td>" in app.table.value
-    app.by.value = "region"
-    assert "<td>EMEA</td>" in app.table.value and "<td>premium</td>" not in app.table.value
-    app.filters["role"].value = ("user",)
-    users = ((h.wave_id == "2026-H2") & (h.role == "user")).sum()
-    assert f"<b>{users}</b> responses" in app.summary.value
-    app.wave.value = ALL
-    assert "all waves" in app.summary.value
-    app.search.value = "billing"
-    assert "billing is wrong" in app.comments.value and "support is slow" not in app.comments.value
-    app.next_page.click()
-    assert app.page == 1 and "Comments 11-" in app.comments.value
-    app.pin.value = True
-    app.filters["role"].value = ("decision_maker",)
-    assert "Compare" in app.comparison.value and "B − A" in app.comparison.value
-    app.pin.value = False
-    assert app.comparison.value == ""
-    assert app.last_update_ms > 0
+    sel = Selection(wave="2026-H1", filters={"region": ("APAC",)}, search="great")
+    got = drilldown.mask(h, sel)
+    want = (
+        (h.wave_id == "2026-H1") & (h.region == "APAC") & (h.comment == "great product")
+    ).to_numpy()
+    assert got.dtype == bool and (got == want).all()
+    assert drilldown.mask(h, sel) is got, "the same selection again: the cached mask"
+    every_wave = drilldown.mask(h, sel, ignore_wave=True)
+    assert (every_wave == ((h.region == "APAC") & (h.comment == "great product"))).all()
+    assert every_wave.sum() > got.sum()
+    other = h.copy()  # another history: nothing cached for it is reused
+    other["comment"] = ""
+    assert not drilldown.mask(other, sel).any()
+
+
+def test_options_of_plain_columns_are_sorted():
+    h = history().assign(product=lambda f: np.where(f.score > 5, "Platform", "Analytics"))
+    opts = drilldown.options(h)
+    assert opts["product"] == ["Analytics", "Platform"]
+    assert opts["role"] == ["decision_maker", "user"] and "industry" not in opts

@@ -1,21 +1,17 @@
 # ruff: noqa: E501  (expected messages are compared line by line)
-import sys
+import importlib
 
 import pytest
 
 from nps_helpers.errors import NpsWorkbookError
-from nps_helpers.kernel import KERNEL_NAME, ensure_kernel, kernel_dir
 from nps_helpers.params import load_params
-from nps_helpers.runner import WAVE_NOTEBOOKS, default_notebooks_dir, describe_failure
-
-
-def test_kernel_runs_this_python():
-    assert ensure_kernel() == KERNEL_NAME
-    from jupyter_client.kernelspec import KernelSpecManager
-
-    spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
-    assert spec.argv[0] == sys.executable
-    assert str(kernel_dir()).startswith(sys.prefix)
+from nps_helpers.run.kernel import KERNEL_NAME, ensure_kernel
+from nps_helpers.run.runner import (
+    WARM_MODULES,
+    WAVE_NOTEBOOKS,
+    default_notebooks_dir,
+    describe_failure,
+)
 
 
 def test_default_notebooks_dir(project, tmp_path):
@@ -30,7 +26,7 @@ def test_default_notebooks_dir(project, tmp_path):
 
 def test_default_notebooks_dir_missing(project, monkeypatch):
     p = load_params(project / "params" / "2026-H2.yaml")
-    monkeypatch.setattr("nps_helpers.runner.WAVE_NOTEBOOKS", ("nope.ipynb",))
+    monkeypatch.setattr("nps_helpers.run.runner.WAVE_NOTEBOOKS", ("nope.ipynb",))
     with pytest.raises(NpsWorkbookError, match="cannot find the wave notebooks"):
         default_notebooks_dir(p)
 
@@ -69,7 +65,7 @@ def test_one_kernel_runs_both_notebooks_with_a_fresh_namespace(project, tmp_path
 
     import psutil
 
-    from nps_helpers.runner import run_wave
+    from nps_helpers.run.runner import run_wave
 
     nbs = tmp_path / "nbs"
     nbs.mkdir()
@@ -101,7 +97,7 @@ def test_failure_in_the_second_notebook_still_shuts_the_kernel(project, tmp_path
     import psutil
 
     from nps_helpers.errors import NotebookFailedError
-    from nps_helpers.runner import run_wave
+    from nps_helpers.run.runner import run_wave
 
     nbs = tmp_path / "nbs"
     nbs.mkdir()
@@ -122,7 +118,7 @@ def test_warm_up_imports_in_the_kernel_and_leaves_the_namespace_empty(tmp_path):
     namespace the notebooks see."""
     from jupyter_core.utils import run_sync
 
-    from nps_helpers.runner import finish_warm_up, shared_kernel, warm_up
+    from nps_helpers.run.runner import finish_warm_up, shared_kernel, warm_up
 
     log = tmp_path / "kernel.log"
     with shared_kernel(ensure_kernel(), tmp_path, log) as km:
@@ -149,3 +145,18 @@ def test_warm_up_imports_in_the_kernel_and_leaves_the_namespace_empty(tmp_path):
     assert reply["content"]["status"] == "ok"
     # what the imports made is frozen: full collections no longer walk it
     assert "".join(out).strip() == "['colorsys', 'wave'] [] True True"
+
+
+@pytest.mark.parametrize("module", WARM_MODULES)
+def test_warm_modules_import(module):
+    """Every module the kernel warms up exists: none is a module the layout deleted."""
+    assert importlib.import_module(module).__name__ == module
+
+
+def test_display_path(tmp_path, monkeypatch):
+    from nps_helpers.run.runner import display_path
+
+    monkeypatch.chdir(tmp_path)
+    assert display_path(tmp_path / "reports" / "w" / "deck.html") == "reports/w/deck.html"
+    outside = tmp_path.parent / "elsewhere" / "deck.html"
+    assert display_path(outside) == str(outside)

@@ -4,6 +4,7 @@ Great Expectations and nbconvert, as an analyst runs it."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
 import os
 import re
@@ -15,11 +16,37 @@ import nbformat
 import pandas as pd
 import pytest
 
-from nps_helpers.scoring import nps_by, nps_summary
-from nps_helpers.tables import fmt_nps
+from nps_helpers.deck.format import fmt_money, fmt_nps
+from nps_helpers.metrics.scoring import nps_by, nps_summary
 
 pytestmark = pytest.mark.e2e
 NPS_WAVE = str(Path(sys.executable).with_name("nps-wave"))
+REPO = Path(__file__).resolve().parents[2]
+#: The named slides of the demo deck (``deck.html#headline``), in order.
+DEMO_SLIDES = [
+    "title",
+    "headline",
+    "trend",
+    "segment-tier",
+    "segment-role",
+    "segment-industry",
+    "segment-region",
+    "segment-product",
+    "cross-tier-role",
+    "key-accounts",
+    "revenue-at-risk",
+    "coverage",
+    "rate-by-role",
+    "themes",
+    "themes-detail",
+    "detractor-quotes",
+    "promoter-quotes",
+    "closing-the-loop",
+    "data-quality",
+    "method",
+    "checks",
+    "uncaught-comments",
+]
 #: trend, tier, role, industry, region, product, theme impact, response rate by tier and role
 DECK_CHARTS = 9
 
@@ -40,6 +67,24 @@ def wave_run(tmp_path_factory):
     return root, runs
 
 
+def _wave_outputs(root: Path) -> dict[str, bytes]:
+    """The deck and every follow-up file; an XLSX by the contents of its parts (a zip
+    stamps each part with the time it was written)."""
+    import zipfile
+
+    reports = root / "reports" / "2026-H2"
+    out = {"deck.html": (reports / "deck.html").read_bytes()}
+    for path in sorted((reports / "followup").rglob("*")):
+        name = str(path.relative_to(reports))
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as book:
+                for part in book.namelist():
+                    out[f"{name}:{part}"] = book.read(part)
+        elif path.is_file():
+            out[name] = path.read_bytes()
+    return out
+
+
 def test_run_succeeds_with_progress(wave_run):
     root, runs = wave_run
     for wave, proc in runs.items():
@@ -54,7 +99,14 @@ def test_run_succeeds_with_progress(wave_run):
 def test_outputs_written(wave_run):
     root, _ = wave_run
     processed = root / "data" / "processed" / "2026-H2"
-    for name in ("responses.parquet", "rejected.csv", "quality.json"):
+    for name in (
+        "responses.parquet",
+        "rejected.csv",
+        "quality.json",
+        "accounts.parquet",
+        "invitations.parquet",
+        "themes.parquet",
+    ):
         assert (processed / name).is_file(), name
     quality = json.loads((processed / "quality.json").read_text())
     assert quality["kept"] + quality["rejected"] == quality["rows_in"]
@@ -95,8 +147,7 @@ def test_deck_holds_the_processed_figures(wave_run):
 
 
 def test_deck_holds_accounts_revenue_coverage_and_trend(wave_run):
-    from nps_helpers.accounts import account_rollup, revenue_at_risk, revenue_weighted_nps
-    from nps_helpers.report import fmt_money
+    from nps_helpers.metrics.accounts import account_rollup, revenue_at_risk, revenue_weighted_nps
 
     root, _ = wave_run
     html = (root / "reports" / "2026-H2" / "deck.html").read_text(encoding="utf-8")
@@ -138,7 +189,7 @@ def test_deck_shows_themes_without_personal_data(wave_run):
 
 
 def test_history_holds_each_wave_once(wave_run):
-    from nps_helpers.history import read_history, wave_order
+    from nps_helpers.io.history import read_history, wave_order
 
     root, _ = wave_run
     hist = root / "data" / "processed" / "history"
@@ -168,57 +219,21 @@ def test_deck_has_no_code_and_no_tracebacks(wave_run):
     assert len(html.encode()) < 6 * 1024 * 1024
 
 
-def test_rerun_gives_the_same_deck(wave_run):
+def test_rerun_gives_the_same_deck_and_files(wave_run):
+    """Running a wave again gives the deck and every follow-up file byte for byte, and
+    leaves the history as it was."""
     root, _ = wave_run
-    deck = root / "reports" / "2026-H2" / "deck.html"
-    before = deck.read_bytes()
+    before = _wave_outputs(root)
     hist = root / "data" / "processed" / "history"
     stored = {p: p.read_bytes() for p in sorted(hist.rglob("*")) if p.is_file()}
     proc = nps_wave("run", "params/2026-H2.yaml", cwd=root)
     assert proc.returncode == 0, proc.stderr
-    assert deck.read_bytes() == before
+    again = _wave_outputs(root)
+    assert sorted(again) == sorted(before)
+    assert [k for k in again if again[k] != before[k]] == []
+    assert sum(k.endswith(".xlsx:xl/worksheets/sheet1.xml") for k in again) > 1
     assert {p: p.read_bytes() for p in sorted(hist.rglob("*")) if p.is_file()} == stored
-
-
-def _wave_outputs(root: Path) -> dict[str, bytes]:
-    """The deck and every follow-up file; an XLSX by the contents of its parts (a zip
-    stamps each part with the time it was written)."""
-    import zipfile
-
-    reports = root / "reports" / "2026-H2"
-    out = {"deck.html": (reports / "deck.html").read_bytes()}
-    for path in sorted((reports / "followup").rglob("*")):
-        name = str(path.relative_to(reports))
-        if path.suffix == ".xlsx":
-            with zipfile.ZipFile(path) as book:
-                for part in book.namelist():
-                    out[f"{name}:{part}"] = book.read(part)
-        elif path.is_file():
-            out[name] = path.read_bytes()
-    return out
-
-
-def _last_output(root: Path) -> str:
-    nb = nbformat.read(root / "reports" / "2026-H2" / "executed" / "wave_report.ipynb", 4)
-    return "".join(o.get("text", "") for o in nb.cells[-1].get("outputs", []))
-
-
-def test_work_ahead_gives_what_the_kernel_alone_gives(wave_run):
-    """Themes and follow-up lists worked out on the second core (the default on Linux)
-    give the same deck and files, byte for byte, as the kernel working alone."""
-    root, _ = wave_run
-    proc = nps_wave("run", "params/2026-H2.yaml", cwd=root)
-    assert proc.returncode == 0, proc.stderr
-    assert "written ahead on the second core" in _last_output(root)
-    assert not list((root / "reports" / "2026-H2").glob(".ahead-*")), "no folder left"
-    ahead = _wave_outputs(root)
-    proc = nps_wave("run", "params/2026-H2.yaml", cwd=root, NPS_WORKBOOK_AHEAD="0")
-    assert proc.returncode == 0, proc.stderr
-    assert _last_output(root) == "", "the kernel worked alone"
-    alone = _wave_outputs(root)
-    assert sorted(alone) == sorted(ahead)
-    assert [k for k in alone if alone[k] != ahead[k]] == []
-    assert sum(k.endswith(".xlsx:xl/worksheets/sheet1.xml") for k in alone) > 1
+    assert not list((root / "reports" / "2026-H2").glob(".*")), "no hidden work folder"
 
 
 def test_failed_notebook_is_one_clear_paragraph(project):
@@ -235,11 +250,10 @@ def test_failed_notebook_is_one_clear_paragraph(project):
     assert not (project / "reports" / "2026-H2" / "deck.html").exists()
 
 
-def test_failed_gate_publishes_no_work_done_ahead(project):
-    """The themes and lists start on the second core before the checks run; when the
-    wave fails them, the last good follow-up files stay and the worker leaves nothing."""
+def test_failed_gate_publishes_nothing(project):
+    """A wave that fails the checks stops before the report: the last good deck and
+    follow-up files stay as they were."""
     assert nps_wave("run", "params/2026-H2.yaml", cwd=project).returncode == 0
-    reports = project / "reports" / "2026-H2"
     before = _wave_outputs(project)
     params = project / "params" / "2026-H2.yaml"
     params.write_text(params.read_text() + "max_rejected_share: 0.0\n")
@@ -247,10 +261,6 @@ def test_failed_gate_publishes_no_work_done_ahead(project):
     assert proc.returncode == 1 and "WaveValidationError" in proc.stderr, proc.stderr
     assert "rejected" in proc.stderr
     assert _wave_outputs(project) == before, "nothing published"
-    # the worker ends with the kernel (PR_SET_PDEATHSIG); its folder goes at the next start
-    params.write_text(params.read_text().replace("max_rejected_share: 0.0\n", ""))
-    assert nps_wave("run", "params/2026-H2.yaml", cwd=project).returncode == 0
-    assert not list(reports.glob(".ahead-*"))
 
 
 def test_params_error_exit_2(project):
@@ -259,6 +269,83 @@ def test_params_error_exit_2(project):
     proc = nps_wave("run", "params/2026-H2.yaml", cwd=project)
     assert proc.returncode == 2
     assert "'colour' is not a known parameter" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_check_reads_an_export_without_params(small_project):
+    from nps_helpers.io.exports import read_qualtrics
+
+    raw = small_project / "data" / "raw" / "2026-H2"
+    export = raw / "survey_export.csv"
+    proc = nps_wave(
+        "check", str(export), "--accounts", str(raw / "accounts.csv"), "--json", cwd=raw
+    )
+    assert proc.returncode == 0, proc.stderr
+    facts = json.loads(proc.stdout)
+    assert facts["format"] == "qualtrics" and facts["delimiter"] == ","
+    assert (facts["score_column"], facts["comment_column"]) == ("Q1", "Q2")
+    assert facts["rows_in"] == len(read_qualtrics(export).data)
+    assert facts["rows_kept"] + facts["rows_rejected"] == facts["rows_in"]
+    assert sum(facts["rejected_by_reason"].values()) == facts["rows_rejected"]
+    assert facts["n"] == facts["rows_kept"] and -100 <= facts["nps"] <= 100
+    text = nps_wave("check", str(export), cwd=raw)
+    assert text.returncode == 0, text.stderr
+    assert text.stdout.startswith("Format:   qualtrics (encoding ")
+    assert f"Rows in:  {facts['rows_in']:,}" in text.stdout
+    assert "NPS of the kept rows: " in text.stdout
+    bad = nps_wave("check", str(export), "--map", "scor=Q1", cwd=raw)
+    assert bad.returncode == 2 and "unknown field(s) scor" in bad.stderr
+
+
+def test_plan_proposes_the_next_waves_invitations(wave_run):
+    root, _ = wave_run
+    proc = nps_wave(
+        "plan", "2027-H1", "--start", "2027-04-01", "--end", "2027-04-30", "--root", ".", cwd=root
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = root / "reports" / "plan" / "2027-H1"
+    plan = pd.read_csv(out / "invitation_plan.csv")
+    gaps = pd.read_csv(out / "key_account_gaps.csv")
+    invited = plan[plan["invite"]]
+    latest = pd.read_csv(root / "data" / "raw" / "2026-H2" / "invitations.csv")
+    assert len(plan) == latest["contact_id"].nunique()
+    assert f"invite {len(invited):,} of {len(plan):,} contacts in 4 slices" in proc.stdout
+    assert set(invited["slice"]) == {1, 2, 3, 4}
+    assert invited["send_on"].between("2027-04-01", "2027-04-30").all()
+    assert f"lacking an invitable decision-maker or user: {len(gaps)}" in proc.stdout
+    assert proc.stdout.strip().endswith("Plan: reports/plan/2027-H1/invitation_plan.csv")
+    backwards = nps_wave(
+        "plan", "2027-H1", "--start", "2027-04-30", "--end", "2027-04-01", cwd=root
+    )
+    assert backwards.returncode == 2 and "is before --start" in backwards.stderr
+
+
+@pytest.mark.browser
+def test_pdf_prints_one_page_per_slide(wave_run):
+    root, _ = wave_run
+    proc = nps_wave("pdf", "2026-H2", "--root", ".", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "PDF: reports/2026-H2/deck.pdf"
+    pdf = (root / "reports" / "2026-H2" / "deck.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == len(DEMO_SLIDES)
+    missing = nps_wave("pdf", "2030-H1", "--root", ".", cwd=root)
+    assert missing.returncode == 1 and "no deck; run the wave first" in missing.stderr
+
+
+def test_demo_runs_both_demo_waves(project):
+    """On a project that has the demo data (a small one here), ``nps-wave demo`` runs
+    both waves in order and lists their decks."""
+    proc = nps_wave("demo", "--root", ".", cwd=project)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "Making the synthetic demo data" not in out, "the small demo data is used"
+    assert out.index("== wave 2026-H1") < out.index("== wave 2026-H2") < out.index("Decks:")
+    assert out.count("[3/3] deck written") == 2
+    decks = out.split("Decks:")[1].split()
+    assert decks == ["reports/2026-H1/deck.html", "reports/2026-H2/deck.html"]
+    for deck in decks:
+        html = (project / deck).read_text(encoding="utf-8")
+        assert '<section class="slide"' in html and 'id="headline"' in html
 
 
 def test_demo_data_and_list(tmp_path):
@@ -272,17 +359,29 @@ def test_demo_data_and_list(tmp_path):
     assert "No wave params" in listed.stdout
 
 
+def _deck_browser():
+    """The deck's browser walk (tests/deck/test_deck_browser.py), loaded by its path:
+    this folder is not on sys.path when that file was not collected first."""
+    path = REPO / "tests" / "deck" / "test_deck_browser.py"
+    spec = importlib.util.spec_from_file_location("deck_browser_walk", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.mark.browser
 def test_demo_deck_in_a_real_browser(wave_run):
     """Every slide, every chart drawn, no console error, no other host, arrow keys work;
     a screenshot of each slide goes to test-output/screenshots/demo-2026-H2/."""
-    from test_deck_browser import SHOTS, walk_deck
-
+    deck_browser = _deck_browser()
     root, _ = wave_run
-    got = walk_deck(root / "reports" / "2026-H2" / "deck.html", SHOTS / "demo-2026-H2")
+    got = deck_browser.walk_deck(
+        root / "reports" / "2026-H2" / "deck.html", deck_browser.SHOTS / "demo-2026-H2"
+    )
     assert not got["errors"], got["errors"]
     assert not got["outside"], f"requests to other hosts: {got['outside']}"
     assert got["slides"] >= 20 and len(set(got["ids"])) == got["slides"]
+    assert got["ids"] == DEMO_SLIDES, "every slide named, in the story's order"
     assert got["pwned"] is None
 
 
@@ -315,13 +414,12 @@ def test_followup_lists_written(wave_run):
 def test_drilldown_notebook_executes(wave_run, tmp_path):
     import papermill as pm
 
-    from nps_helpers.kernel import ensure_kernel
+    from nps_helpers.run.kernel import ensure_kernel
 
     root, _ = wave_run
-    repo = Path(__file__).resolve().parents[1]
     out = tmp_path / "drilldown.ipynb"
     pm.execute_notebook(
-        str(repo / "notebooks" / "drilldown.ipynb"),
+        str(REPO / "notebooks" / "drilldown.ipynb"),
         str(out),
         parameters={"params_path": str(root / "params" / "2026-H2.yaml")},
         kernel_name=ensure_kernel(),

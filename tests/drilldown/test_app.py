@@ -1,0 +1,33 @@
+"""The drill-down's ipywidgets app: each control recomputes the outputs it feeds."""
+
+from test_logic import history
+
+from nps_helpers.drilldown.app import ALL, DrilldownApp
+from nps_helpers.text import themes
+from nps_helpers.text.scrub import scrubber
+
+
+def test_widgets_follow_their_controls():
+    h = history()
+    app = DrilldownApp(
+        h, themes.analyse(h["comment"]), scrubber([]), ["tier", "role", "region"], min_n=5
+    )
+    assert app.wave.value == "2026-H2" and "200</b> responses" in app.summary.value
+    assert "<td>premium</td>" in app.table.value
+    app.by.value = "region"
+    assert "<td>EMEA</td>" in app.table.value and "<td>premium</td>" not in app.table.value
+    app.filters["role"].value = ("user",)
+    users = ((h.wave_id == "2026-H2") & (h.role == "user")).sum()
+    assert f"<b>{users}</b> responses" in app.summary.value
+    app.wave.value = ALL
+    assert "all waves" in app.summary.value
+    app.search.value = "billing"
+    assert "billing is wrong" in app.comments.value and "support is slow" not in app.comments.value
+    app.next_page.click()
+    assert app.page == 1 and "Comments 11-" in app.comments.value
+    app.pin.value = True
+    app.filters["role"].value = ("decision_maker",)
+    assert "Compare" in app.comparison.value and "B − A" in app.comparison.value
+    app.pin.value = False
+    assert app.comparison.value == ""
+    assert app.last_update_ms > 0
