@@ -18,6 +18,31 @@ from conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, make_project
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 NPS_WAVE = str(Path(sys.executable).with_name("nps-wave"))
 SHOTS = SCREENSHOTS
+#: The named slides of the demo deck, in order (the layout of notebooks/wave_report.ipynb).
+NAMED_SLIDES = [
+    "title",
+    "headline",
+    "trend",
+    "segment-tier",
+    "segment-role",
+    "segment-industry",
+    "segment-region",
+    "segment-product",
+    "cross-tier-role",
+    "key-accounts",
+    "revenue-at-risk",
+    "coverage",
+    "rate-by-role",
+    "themes",
+    "themes-detail",
+    "detractor-quotes",
+    "promoter-quotes",
+    "closing-the-loop",
+    "data-quality",
+    "method",
+    "checks",
+    "uncaught-comments",
+]
 PRAISE = "Support team is fantastic and fast <script>window.__pwned = 1</script>"
 COMPLAINT = (
     'Support is slow and useless <img src=x onerror="window.__pwned = 2"> '
@@ -145,3 +170,48 @@ def test_hostile_deck_in_the_browser(hostile_deck):
     assert not got["errors"], got["errors"]
     assert not got["outside"], got["outside"]
     assert len(set(got["ids"])) == got["slides"] >= 15
+    assert got["ids"] == NAMED_SLIDES
+
+
+def test_hostile_deck_sections_are_named_and_numbered(hostile_deck):
+    html = hostile_deck.read_text(encoding="utf-8")
+    sections = [
+        dict(re.findall(r'([\w-]+)="([^"]*)"', tag)) for tag in re.findall(r"<section[^>]*>", html)
+    ]
+    assert [s["id"] for s in sections] == NAMED_SLIDES
+    assert [int(s["data-slide"]) for s in sections] == list(range(1, len(NAMED_SLIDES) + 1))
+    assert sections[1]["data-title"] == "Headline" and 'id="slide-' not in html
+
+
+def test_a_slide_anchor_opens_that_slide_and_the_url_follows(hostile_deck):
+    """deck.html#segment-region shows that slide first; moving on puts the next slide's
+    name in the address, so a copied link opens where the reader is."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = _launch(pw)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.goto(hostile_deck.as_uri() + "#segment-region", wait_until="load")
+            ids = page.eval_on_selector_all("section.slide", "els => els.map(e => e.id)")
+            after = ids[ids.index("segment-region") + 1]
+            active = page.locator("section.slide.active")
+            assert active.count() == 1 and active.get_attribute("id") == "segment-region"
+            assert page.locator("#deck-count").inner_text() == (
+                f"{ids.index('segment-region') + 1} / {len(ids)}"
+            )
+            page.keyboard.press("ArrowRight")
+            assert page.locator("section.slide.active").get_attribute("id") == after
+            assert page.evaluate("window.location.hash") == f"#{after}"
+            page.click("#deck-prev")
+            assert page.evaluate("window.location.hash") == "#segment-region"
+            page.keyboard.press("End")
+            assert page.evaluate("window.location.hash") == f"#{ids[-1]}"
+            page.goto(hostile_deck.as_uri() + "#no-such-slide", wait_until="load")
+            page.reload(wait_until="load")
+            assert page.locator("section.slide.active").get_attribute("id") == ids[0], (
+                "an unknown anchor opens the first slide"
+            )
+            assert page.evaluate("window.location.hash") == f"#{ids[0]}"
+        finally:
+            browser.close()

@@ -1,17 +1,12 @@
 import math
 
+import numpy as np
 import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from nps_helpers.scoring import nps_by
-from nps_helpers.tables import (
-    fmt_int,
-    fmt_nps,
-    fmt_pct,
-    kpi_cards,
-    nps_table,
-    show_html,
-    styled_table,
-)
+from nps_helpers.deck.format import fmt_int, fmt_money, fmt_nps, fmt_pct
 
 
 def test_formats():
@@ -21,27 +16,33 @@ def test_formats():
     assert fmt_int(1234) == "1,234" and fmt_int(None) == "–"
 
 
-def test_styled_table_escapes_and_is_deterministic():
-    frame = pd.DataFrame({"comment": ["<script>alert(1)</script>", "a & b"], "n": [1, 2]})
-    html = styled_table(frame, caption="<b>x</b>", numeric=["n"])
-    assert "<script>" not in html and "&lt;script&gt;" in html and "&amp;" in html
-    assert "&lt;b&gt;x&lt;/b&gt;" in html
-    assert '<td class="num">2</td>' in html
-    assert html == styled_table(frame, caption="<b>x</b>", numeric=["n"])
+def test_formats_take_numpy_and_pandas_missing_values():
+    assert fmt_nps(np.float64(-0.4)) == "0" and fmt_nps(pd.NA) == "–" and fmt_nps(100) == "+100"
+    assert fmt_pct(pd.NA) == "–" and fmt_int(np.int64(1_000_000)) == "1,000,000"
+    assert fmt_int(float("nan")) == "–"
 
 
-def test_nps_table_suppression_text():
-    frame = pd.DataFrame({"tier": ["key"] * 5 + ["small"], "score": [10, 10, 9, 2, 7, 9]})
-    shown = nps_table(nps_by(frame, "tier", min_n=5), "tier")
-    assert shown["Tier"].tolist() == ["key", "small"]
-    assert shown.loc[0, "NPS"] == "+40"
-    assert shown.loc[1, "95% interval"] == "too few to report" and shown.loc[1, "NPS"] == "–"
+def test_fmt_money():
+    assert fmt_money(1_234_567) == "1.2M" and fmt_money(35_000) == "35k" and fmt_money(900) == "900"
+    assert fmt_money(999.6) == "1000", "under a thousand it stays in units"
+    assert fmt_money(1_000) == "1k" and fmt_money(999_499) == "999k"
+    assert fmt_money(1_000_000) == "1.0M" and fmt_money(-2_500_000) == "-2.5M"
+    assert fmt_money(-35_000) == "-35k" and fmt_money(0) == "0"
+    assert fmt_money(None) == "–" and fmt_money(float("nan")) == "–" and fmt_money(pd.NA) == "–"
 
 
-def test_kpi_cards_escape():
-    html = kpi_cards({"NPS <x>": ("+5", "n = 3")})
-    assert "NPS &lt;x&gt;" in html and 'class="kpi-value">+5<' in html
+@given(st.floats(-1e12, 1e12))
+def test_fmt_money_reads_back_to_the_value(value):
+    text = fmt_money(value)
+    unit = {"M": 1e6, "k": 1e3}.get(text[-1], 1)
+    number = float(text[:-1] if unit != 1 else text)
+    # one decimal of millions, whole thousands, whole units
+    tolerance = {1e6: 0.05e6, 1e3: 500, 1: 0.5}[unit]
+    assert number * unit == pytest.approx(value, abs=tolerance + 1e-6)
 
 
-def test_show_html_displays(capsys):
-    show_html("<p>hi</p>")  # outside a kernel IPython prints the repr; it must not raise
+@given(st.floats(-100, 100))
+def test_fmt_nps_is_the_signed_rounded_value(value):
+    text = fmt_nps(value)
+    assert int(text) == round(value)
+    assert text.startswith("+") == (round(value) > 0)

@@ -5,14 +5,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nps_helpers.accounts import (
+from nps_helpers.metrics.accounts import (
     account_rollup,
     key_accounts,
     revenue_at_risk,
     revenue_weighted_nps,
     revenue_weights,
 )
-from nps_helpers.scoring import nps_summary
+from nps_helpers.metrics.scoring import nps_summary
 
 
 def responses():

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from nps_helpers.planning import plan_invitations
+from nps_helpers.metrics.planning import plan_invitations
 
 
 def contacts():

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nps_helpers.scoring import (
+from nps_helpers.metrics.scoring import (
     CATEGORIES,
     classify,
     compare_summaries,
@@ -27,6 +27,22 @@ def test_classify_boundaries():
     got = classify(pd.Series([0, 6, 7, 8, 9, 10])).tolist()
     assert got == ["detractor", "detractor", "passive", "passive", "promoter", "promoter"]
     assert list(classify(pd.Series([5])).cat.categories) == list(CATEGORIES)
+
+
+@pytest.mark.parametrize("score", range(11))
+def test_nps_thresholds_promoters_9_10_detractors_0_6(score):
+    want = "promoter" if score >= 9 else ("detractor" if score <= 6 else "passive")
+    assert classify(pd.Series([score])).iloc[0] == want
+
+
+@given(scores_lists)
+def test_classify_counts_are_the_thresholds(scores):
+    got = classify(pd.Series(scores)).value_counts()
+    assert got["promoter"] == sum(s in (9, 10) for s in scores)
+    assert got["detractor"] == sum(0 <= s <= 6 for s in scores)
+    assert got["passive"] == sum(s in (7, 8) for s in scores)
+    s = nps_summary(pd.Series(scores))
+    assert (s["promoters"], s["detractors"]) == (got["promoter"], got["detractor"])
 
 
 def test_classify_keeps_missing_and_rejects_out_of_range():

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nps_helpers.scoring import compare_waves
-from nps_helpers.segments import segment_table, segment_tables
+from nps_helpers.metrics.scoring import compare_waves
+from nps_helpers.metrics.segments import segment_table, segment_tables
 
 
 def frames():

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corpus import CASES, accounts_with_domain, million_expectation, million_rows
-from nps_helpers.cli import check_export
 from nps_helpers.errors import NpsWorkbookError
+from nps_helpers.run.cli import check_export
 
 NPS_WAVE = str(Path(sys.executable).with_name("nps-wave"))
 
@@ -65,8 +65,9 @@ def test_qualtrics_group_is_a_cross_check(tmp_path):
 
 
 def test_email_domain_join(tmp_path):
-    from nps_helpers.clean import CleanOptions, clean_responses
-    from nps_helpers.ingest import read_accounts, read_export
+    from nps_helpers.io.crm import read_accounts
+    from nps_helpers.io.exports import read_export
+    from nps_helpers.prepare.clean import CleanOptions, clean_responses
 
     raw = read_export(CASES["email_domain_needs_account_id"].write(tmp_path))
     accounts = read_accounts(accounts_with_domain(tmp_path))

@@ -6,16 +6,21 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from nps_helpers import themes
+from nps_helpers.text.codebook import load_codebook
 
-ROOT = Path(__file__).resolve().parents[1]
-SPEC = importlib.util.spec_from_file_location(
-    "theme_quality", ROOT / "benchmarks" / "theme_quality.py"
-)
-quality = importlib.util.module_from_spec(SPEC)
-SPEC.loader.exec_module(quality)
-
+ROOT = Path(__file__).resolve().parents[2]
 FILES = sorted((ROOT / "tests" / "data").glob("theme_eval_*.csv"))
+
+
+@pytest.fixture(scope="module")
+def quality():
+    """benchmarks/theme_quality.py, the script that scores the codebook."""
+    spec = importlib.util.spec_from_file_location(
+        "theme_quality", ROOT / "benchmarks" / "theme_quality.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
@@ -24,21 +29,21 @@ def test_evaluation_files_are_well_formed(path):
     assert list(frame.columns) == ["id", "score", "comment", "themes"]
     assert frame["id"].is_unique and (frame["comment"].str.strip() != "").all()
     assert pd.to_numeric(frame["score"]).between(0, 10).all()
-    names = set(themes.load_codebook())
+    names = set(load_codebook())
     for labels in frame["themes"]:
         for item in filter(None, labels.split(";")):
             name, _, sign = item.partition(":")
             assert name in names and sign in {"+", "-", "0"}, (path.name, item)
 
 
-def test_every_file_is_in_one_set_and_sets_do_not_share_ids():
+def test_every_file_is_in_one_set_and_sets_do_not_share_ids(quality):
     named = [name for files in quality.SETS.values() for name in files]
     assert sorted(named) == sorted(p.name for p in FILES)
     ids = pd.concat([pd.read_csv(p, dtype=str, keep_default_na=False)["id"] for p in FILES])
     assert ids.is_unique
 
 
-def test_scores_by_hand(tmp_path):
+def test_scores_by_hand(tmp_path, quality):
     path = tmp_path / "tiny.csv"
     pd.DataFrame(
         {
@@ -63,7 +68,7 @@ def test_scores_by_hand(tmp_path):
     assert "| support | 2 | 1.00 | 0.50 | 0.67 |" in quality.markdown(result)
 
 
-def test_default_codebook_holds_its_dev_set_score():
+def test_default_codebook_holds_its_dev_set_score(quality):
     """A guard against codebook edits that break matching: the dev set is what the
     codebook was grown on, so it should stay well above the held-out target."""
     result = quality.evaluate([ROOT / "tests" / "data" / n for n in quality.SETS["dev"]])

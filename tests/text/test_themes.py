@@ -1,92 +1,19 @@
-import re
-
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nps_helpers import themes
-from nps_helpers.errors import ParamsError
+from nps_helpers.text import match, themes
+from nps_helpers.text.codebook import Theme, codebook_key, load_codebook
+from nps_helpers.text.match import tag
+from nps_helpers.text.sentiment import NEGATIVE, POSITIVE
+from nps_helpers.text.themes import TextAnalysis, ThemedComments
 
 
 def labels(text: str) -> dict[str, str]:
     got = themes.analyse(pd.Series([text]))
     return {t: got.label(t).iloc[0] for t in got.themes if got.tags[t].iloc[0]}
-
-
-def test_default_codebook_covers_the_domain_themes():
-    book = themes.load_codebook()
-    assert set(book) == {
-        "implementation",
-        "onboarding",
-        "account_management",
-        "support",
-        "product_quality",
-        "ui_ux",
-        "reliability",
-        "product_value",
-        "price_billing",
-        "communication",
-        "delivery",
-        "partnership",
-        "features_roadmap",
-        "documentation",
-        "training",
-    }
-    assert {t.kind for t in book.values()} == {"strategic", "operational"}
-    assert all(t.description and t.phrases for t in book.values())
-
-
-@pytest.mark.parametrize(
-    ("text", "theme"),
-    [
-        ("The implmentation dragged on", "implementation"),  # misspelling
-        ("our roll-out was smooth", "implementation"),  # hyphen
-        ("the rollout was smooth", "implementation"),  # joined
-        ("Supprot never answers", "support"),
-        ("Rechnungen sind oft falsch", "price_billing"),  # German, plural stem
-        ("la facturación es un desastre", "price_billing"),  # accents
-        ("Entrega siempre tarde", "delivery"),
-        ("too many clicks", "ui_ux"),
-        ("our CSM left again", "account_management"),
-    ],
-)
-def test_matching_variants(text, theme):
-    assert themes.tag(pd.Series([text]))[theme].iloc[0]
-
-
-def test_exclusions_and_word_boundaries():
-    tags = themes.tag(
-        pd.Series(
-            [
-                "We need support for SSO",
-                "We had an eta",
-                "repricing",
-                "Pricing is fair and transparent",
-            ]
-        )
-    )
-    assert not tags.loc[0, "support"] and tags.loc[0, "features_roadmap"]
-    assert tags.loc[1, "delivery"]
-    assert not tags.loc[2, "price_billing"], "prefix words do not match inside other words"
-    assert tags.loc[3, "price_billing"] and not tags.loc[3, "communication"]
-
-
-def test_tag_interface_keeps_index_and_all_themes():
-    comments = pd.Series(["Support is slow", None, ""], index=["a", "b", "c"])
-    tags = themes.tag(comments)
-    assert list(tags.index) == ["a", "b", "c"]
-    assert list(tags.columns) == list(themes.load_codebook())
-    assert tags.dtypes.eq(bool).all() and not tags.loc[["b", "c"]].any().any()
-
-
-def test_industry_filter():
-    tags = themes.tag(
-        pd.Series(["deliveries are late", "deliveries are late"]),
-        industries=pd.Series(["Logistics", "SaaS"]),
-    )
-    assert tags["delivery"].tolist() == [True, False]
 
 
 @pytest.mark.parametrize(
@@ -128,35 +55,6 @@ def test_sentiment_per_comment():
     )
     assert got.sentiment.iloc[0] < -0.3 and got.sentiment.iloc[1] > 0.3
     assert got.sentiment.iloc[2] == 0
-
-
-def test_phrase_words():
-    assert themes.phrase_words("add-on*") == [("add", False), ("on", True)]
-    assert themes.phrase_words("Mise en place") == [
-        ("mise", False),
-        ("en", False),
-        ("place", False),
-    ]
-
-
-def test_codebook_errors_name_file_and_theme(tmp_path):
-    path = tmp_path / "book.yaml"
-    path.write_text("themes:\n  speed:\n    kind: tactical\n    phrases: [fast]\n")
-    with pytest.raises(ParamsError, match=r"book.yaml: theme 'speed': kind must be"):
-        themes.load_codebook(path)
-    path.write_text("themes:\n  speed:\n    kind: operational\n    phrases: []\n")
-    with pytest.raises(ParamsError, match="phrases must be a non-empty list"):
-        themes.load_codebook(path)
-    path.write_text(
-        "themes:\n  speed:\n    kind: operational\n    phrases: [fast]\n    colour: x\n"
-    )
-    with pytest.raises(ParamsError, match="unknown key"):
-        themes.load_codebook(path)
-    with pytest.raises(ParamsError, match="not found"):
-        themes.load_codebook(tmp_path / "none.yaml")
-    path.write_text("themes:\n  speed:\n    kind: operational\n    phrases: [fast, quick*]\n")
-    book = themes.load_codebook(path)
-    assert themes.tag(pd.Series(["quickly done", "slow"]), book)["speed"].tolist() == [True, False]
 
 
 def responses():
@@ -205,106 +103,11 @@ def test_theme_table_by_hand():
     assert again.loc["support", "share_change"] == pytest.approx(25)
 
 
-def test_scrubber():
-    scrub = themes.scrubber(["Maya Lindqvist", "Acme Logistics GmbH", "Bo"])
-    text = pd.Series(
-        [
-            "Maya was great, call +44 20 7946 0123 or maya@acme.example",
-            "lindqvist and ACME logistics gmbh helped",
-            "on 2026-10-01 we had 99.9%",
-        ]
-    )
-    out = scrub(text)
-    assert out[0] == "[name] was great, call [phone] or [email]"
-    assert "Lindqvist" not in out[1] and "ACME" not in out[1]
-    assert out[2] == "on 2026-10-01 we had 99.9%", "dates and numbers are not phone numbers"
-
-
-def test_scrubber_phrases_short_parts_and_word_boundaries():
-    scrub = themes.scrubber(["Bo Li", "Seán O'Brien", "Müller & Söhne AG", None, "  "])
-    out = scrub(
-        pd.Series(
-            [
-                "bo li called; Li alone stays",
-                "O'Brien's team and SEÁN",
-                "müller & söhne ag renewed",
-                "Mullerson and Brienne are other people",
-                None,
-            ]
-        )
-    )
-    assert out.tolist() == [
-        "[name] called; Li alone stays",  # "Li" is under three letters: only the full name
-        "[name]'s team and [name]",
-        "[name] renewed",
-        "Mullerson and Brienne are other people",
-        "",
-    ]
-
-
-def test_scrubber_for_a_large_company():
-    scrub = themes.scrubber([f"Person{i} Family{i}" for i in range(100_000)])
-    assert scrub(pd.Series(["family99999 said hi to person5"]))[0] == "[name] said hi to [name]"
-
-
-WORD = r"[A-Za-zà-öø-ÿ]{1,8}"
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    st.lists(
-        st.from_regex(r"[A-Za-zÀ-ÿ]{1,8}( [A-Za-zÀ-ÿ]{1,8}){0,2}", fullmatch=True), max_size=6
-    ),
-    st.lists(st.from_regex(r"[A-Za-zÀ-ÿ]{1,8}", fullmatch=True), max_size=12),
-)
-def test_scrubbed_text_keeps_no_name_word(names, filler):
-    words = filler + [w for n in names for w in n.split()]
-    text = " ".join(words)
-    out = themes.scrubber(names)(pd.Series([text]))[0]
-    left = {w.casefold() for w in re.findall(r"\w+", out)}
-    for name in names:
-        for part in name.split():
-            if len(part) >= 3 or len(name.split()) == 1:
-                assert part.casefold() not in left or part.casefold() == "name", (name, out)
-
-
-def test_shorten():
-    long = "word " * 100
-    got = themes.shorten(pd.Series([long, "short"]), limit=50)
-    assert len(got[0]) <= 51 and got[0].endswith("…") and got[1] == "short"
-
-
-def test_verbatims_pick_on_theme_and_scrub():
-    r = responses()
-    themed = themes.analyse(r["comment"])
-    quotes = themes.verbatims(r, themed, "support", themes.scrubber(["Support"]), "+", k=5)
-    assert set(quotes["response_id"]) == {"r1", "r3"}
-    assert all("[name]" in t for t in quotes["text"])
-    complaints = themes.verbatims(r, themed, "support", None, "-")
-    assert complaints["response_id"].tolist() == ["r0"]
-
-
-def test_discovery_is_seeded_and_finds_uncaught_topics():
-    rng = np.random.default_rng(0)
-    parking = [f"the parking lot at your office is always full {i}" for i in range(20)]
-    coffee = [f"coffee machine in the visitor lounge was cold {i}" for i in range(20)]
-    caught = ["support is slow"] * 10
-    comments = pd.Series(list(rng.permutation(parking + coffee + caught)))
-    themed = themes.analyse(comments)
-    found = themes.discover(comments, themed, n_topics=2)
-    assert len(found) == 2 and found["size"].sum() == 40
-    terms = " ".join(found["top_terms"])
-    assert "parking" in terms and "coffee" in terms
-    assert all(len(e) == 3 for e in found["examples"])
-    pd.testing.assert_frame_equal(found, themes.discover(comments, themed, n_topics=2))
-    assert themes.discover(pd.Series(["too few"])).empty
-
-
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.text(max_size=60), min_size=1, max_size=30))
 def test_tag_and_analyse_never_fail_and_agree(texts):
     comments = pd.Series(texts)
-    tags = themes.tag(comments)
+    tags = tag(comments)
     got = themes.analyse(comments)
     assert tags.equals(got.tags)
     assert got.polarity.notna().equals(got.tags)
@@ -328,85 +131,15 @@ def test_chunked_analyse_and_tag_equal_one_pass(monkeypatch):
     industries = pd.Series(["Manufacturing"] * 7, index=comments.index)
     scores = pd.Series([3, 10, 8, 7, 0, 5, 6], index=comments.index)
     whole = themes.analyse(comments, None, industries, scores)
-    whole_tags = themes.tag(comments)
-    monkeypatch.setattr(themes, "CHUNK", 2)
+    whole_tags = tag(comments)
+    monkeypatch.setattr(themes, "CHUNK", 2)  # analyse_texts' chunks
+    monkeypatch.setattr(match, "CHUNK", 2)  # tag's chunks
     parts = themes.analyse(comments, None, industries, scores)
     pd.testing.assert_frame_equal(parts.tags, whole.tags)
     pd.testing.assert_frame_equal(parts.polarity, whole.polarity)
     pd.testing.assert_series_equal(parts.sentiment, whole.sentiment)
-    pd.testing.assert_frame_equal(themes.tag(comments), whole_tags)
+    pd.testing.assert_frame_equal(tag(comments), whole_tags)
     assert whole.tags.any().sum() >= 4  # the example exercises several themes
-
-
-@pytest.mark.parametrize(
-    ("word", "target", "expected"),
-    [
-        ("implemntation", "implementation", True),  # a letter dropped inside
-        ("suppport", "support", True),  # a letter doubled
-        ("invocie", "invoice", True),  # neighbours swapped
-        ("annual", "manual", False),  # a changed letter makes another word
-        ("honestly", "honesty", False),  # an added letter: another form
-        ("incident", "incidents", False),  # the final letter: another form
-        ("invoice", "invoice", False),  # the same word is not a typo
-        ("invoiec", "invoice", True),
-        ("inovice", "invoice", True),
-        ("ivnoicex", "invoice", False),  # two slips
-    ],
-)
-def test_one_typo(word, target, expected):
-    assert themes.one_typo(word, target) is expected
-
-
-def test_typos_of_long_codebook_words_are_tagged():
-    book = {
-        "implementation": themes.Theme(
-            name="implementation",
-            description="d",
-            phrases=("implementation",),
-            exclude=(),
-            kind="operational",
-            industries=("all",),
-        ),
-    }
-    tagged = themes.tag(
-        pd.Series(["The implemntation dragged on", "implementations", "implement"]), book
-    )["implementation"]
-    assert tagged.tolist() == [True, False, False]
-    near = themes._compile(tuple(book.items())).near
-    assert themes.typo_of("implemntation", near) == ["implementation"]
-    assert themes.typo_of("completely", near) == []
-
-
-@given(st.text(alphabet="abcdefghij", min_size=7, max_size=12))
-@settings(max_examples=200, deadline=None)
-def test_typo_is_symmetric_for_swaps_and_never_the_word_itself(word):
-    assert not themes.one_typo(word, word)
-    for i in range(len(word) - 1):
-        swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
-        if swapped != word:
-            assert themes.one_typo(swapped, word) and themes.one_typo(word, swapped)
-
-
-def test_clauses_split_at_sentences_and_contrast_but_not_inside_numbers():
-    got = themes.split_clauses(
-        pd.Series(["They promise 99.99% uptime and hit it. Support is slow, but kind"])
-    )
-    assert got["clause"].tolist() == [
-        "They promise 99.99% uptime and hit it",
-        "Support is slow",
-        "but kind",
-    ]
-    assert themes.tag(pd.Series(["they promise 99.99% and they hit it"]))["reliability"].all()
-
-
-def test_apostrophe_s_is_dropped_other_apostrophes_removed():
-    got = themes.normalize(pd.Series(["Support's good", "it’s fine", "doesn't work"]))
-    assert got.tolist() == ["support good", "it fine", "doesnt work"]
-    # "support's" is support, not the excluded "supports" (a feature the product has)
-    assert themes.tag(pd.Series(["Support's good", "it supports SAML"]))["support"].tolist() == [
-        True,
-        False,
-    ]
 
 
 def test_neutral_mention_takes_a_clear_score_before_the_rest_of_the_comment():
@@ -416,37 +149,7 @@ def test_neutral_mention_takes_a_clear_score_before_the_rest_of_the_comment():
     assert got.label("account_management").tolist() == ["-", "+", "+"]
 
 
-def test_analyse_on_two_cores_matches_one(monkeypatch):
-    """Half the chunks themed in a forked process give exactly what one process gives."""
-    from nps_helpers import ahead
-
-    base = [
-        "Support is slow and the invoice was wrong",
-        "Great onboarding, love the dashboards",
-        "Price too high for what we get",
-        "the API keeps timing out, otherwise fine",
-        "Account manager never calls back",
-    ]
-    comments = pd.Series([f"{t} ({i})" for i in range(120) for t in base])
-    industries = pd.Series(["SaaS", "Fintech", "Logistics"] * 200)
-    scores = pd.Series([0, 3, 6, 7, 8, 9, 10, 5] * 75)
-    monkeypatch.setattr(themes, "CHUNK", 50)
-    monkeypatch.setattr(themes, "TWO_CORES_FROM", 10**9)
-    alone = themes.analyse(comments, None, industries, scores)
-    monkeypatch.setattr(themes, "TWO_CORES_FROM", 1)
-    calls = []
-    real = ahead.on_two_cores
-    monkeypatch.setattr(
-        themes, "on_two_cores", lambda *a, **k: calls.append(len(r := real(*a, **k))) or r
-    )
-    both = themes.analyse(comments, None, industries, scores)
-    assert calls == [2], "the chunks were split over two processes"
-    pd.testing.assert_frame_equal(both.tags, alone.tags)
-    pd.testing.assert_frame_equal(both.polarity, alone.polarity)
-    pd.testing.assert_series_equal(both.sentiment, alone.sentiment)
-
-
-# ------------------------------------------------ per-text analysis, worked out ahead
+# ------------------------------------------------ per-text analysis
 POOL = [
     "Support is slow and the invoice was wrong",
     "Great onboarding, love the dashboards",
@@ -459,14 +162,14 @@ POOL = [
 ]
 
 
-def assert_same_analysis(a: themes.ThemedComments, b: themes.ThemedComments) -> None:
+def assert_same_analysis(a: ThemedComments, b: ThemedComments) -> None:
     pd.testing.assert_frame_equal(a.tags, b.tags)
     pd.testing.assert_frame_equal(a.polarity, b.polarity)
     pd.testing.assert_series_equal(a.sentiment, b.sentiment)
 
 
 def test_analyse_texts_holds_each_text_once_per_theme():
-    book = themes.load_codebook()
+    book = load_codebook()
     got = themes.analyse_texts(["Support is slow", "Oh great, another outage", ""], book)
     assert len(got) == 3 and got.texts.tolist() == [
         "Support is slow",
@@ -480,59 +183,37 @@ def test_analyse_texts_holds_each_text_once_per_theme():
     assert got.sarcastic.tolist() == [False, True, False]
     assert got.sentiment[1] <= -0.4, "sarcasm is never praise"
     assert got.sentiment[2] == 0 and not got.tags[2].any()
-    assert got.codebook == themes.codebook_key(book)
+    assert got.codebook == codebook_key(book)
+    assert isinstance(got, TextAnalysis)
 
 
-def test_codebook_key_follows_the_contents(tmp_path):
-    book = themes.load_codebook()
-    assert themes.codebook_key(themes.load_codebook()) == themes.codebook_key(book)
-    fewer = dict(list(book.items())[:-1])
-    assert themes.codebook_key(fewer) != themes.codebook_key(book)
-    name, theme = next(iter(book.items()))
-    changed = {**book, name: themes.Theme(**{**theme.__dict__, "phrases": ("something else",)})}
-    assert themes.codebook_key(changed) != themes.codebook_key(book)
+def test_analyse_is_its_distinct_texts_spread_to_the_comments():
+    """analyse works each distinct text out once (analyse_texts) and spreads the result
+    back to the comments, index kept."""
+    comments = pd.Series([POOL[0], POOL[5], POOL[0], POOL[6]], index=[30, 10, 20, 0])
+    got = themes.analyse(comments)
+    per_text = themes.analyse_texts([POOL[0], POOL[5], POOL[6]])
+    assert list(got.tags.index) == [30, 10, 20, 0]
+    np.testing.assert_array_equal(got.tags.to_numpy(), per_text.tags[[0, 1, 0, 2]])
+    np.testing.assert_array_equal(got.sentiment.to_numpy(), per_text.sentiment[[0, 1, 0, 2]])
+    assert got.themes == list(load_codebook()) and got.codebook == load_codebook()
 
 
-@settings(max_examples=25, deadline=None)
-@given(
-    comments=st.lists(st.sampled_from(POOL), min_size=1, max_size=30),
-    known_texts=st.lists(st.sampled_from(POOL + ["never in a comment"]), unique=True),
-    scores=st.lists(st.integers(0, 10), min_size=30, max_size=30),
-)
-def test_analyse_with_known_texts_is_analyse_without(comments, known_texts, scores):
-    """What is known ahead (any texts: some of the comments, more, none) only spares
-    work: the result is exactly the one worked out from scratch."""
-    series = pd.Series(comments, index=np.arange(len(comments)) * 3)
-    industries = pd.Series(["SaaS", "Fintech", "Logistics"] * 10)[: len(comments)]
-    industries.index = series.index
-    answers = pd.Series(scores[: len(comments)], index=series.index)
-    alone = themes.analyse(series, None, industries, answers)
-    known = themes.analyse_texts(known_texts, None)
-    assert_same_analysis(themes.analyse(series, None, industries, answers, known=known), alone)
+def test_analyse_texts_in_chunks_equals_one_pass(monkeypatch):
+    whole = themes.analyse_texts(POOL)
+    monkeypatch.setattr(themes, "CHUNK", 3)
+    parts = themes.analyse_texts(POOL)
+    for name in ("tags", "polarity", "sentiment", "sarcastic"):
+        np.testing.assert_array_equal(getattr(parts, name), getattr(whole, name))
 
 
-def test_known_texts_of_another_codebook_are_not_used(monkeypatch):
-    book = themes.load_codebook()
-    fewer = dict(list(book.items())[:-1])
-    known = themes.analyse_texts(POOL, fewer)
-    calls = []
-    real = themes.analyse_texts
-    monkeypatch.setattr(themes, "analyse_texts", lambda t, b: calls.append(len(t)) or real(t, b))
-    got = themes.analyse(pd.Series(POOL), book, known=known)
-    assert calls == [len(POOL)], "every text worked out again, with the codebook given"
-    assert_same_analysis(got, themes.analyse(pd.Series(POOL), book))
-
-
-def test_only_the_texts_not_known_are_worked_out(monkeypatch):
-    known = themes.analyse_texts(POOL[:5], None)
-    calls = []
-    real = themes.analyse_texts
-    monkeypatch.setattr(themes, "analyse_texts", lambda t, b: calls.append(list(t)) or real(t, b))
-    themes.analyse(pd.Series(POOL * 2), None, known=known)
-    assert calls == [POOL[5:]]
-    calls.clear()
-    themes.analyse(pd.Series(POOL[:5]), None, known=known)
-    assert calls == [], "nothing left to work out"
+def test_label_marks_praise_complaint_and_neutral():
+    tags = pd.DataFrame({"support": [True, True, True, False]}, index=list("abcd"))
+    polarity = pd.DataFrame({"support": [0.5, -0.5, 0.0, np.nan]}, index=list("abcd"))
+    themed = ThemedComments(tags, polarity, pd.Series(0.0, index=list("abcd")), {})
+    assert themed.label("support").tolist() == ["+", "-", "0", ""]
+    assert list(themed.label("support").index) == list("abcd")
+    assert themed.themes == ["support"]
 
 
 def _theme_table_reference(responses, themed):
@@ -554,8 +235,8 @@ def _theme_table_reference(responses, themed):
                 "description": theme.description if theme else "",
                 "kind": theme.kind if theme else "",
                 "mentions": int(hit.sum()),
-                "praise": int((p > themes.POSITIVE).sum()),
-                "complaints": int((p < themes.NEGATIVE).sum()),
+                "praise": int((p > POSITIVE).sum()),
+                "complaints": int((p < NEGATIVE).sum()),
                 "share_of_comments": hit.sum() / n_comments * 100 if n_comments else np.nan,
                 **{
                     f"share_{c}s": (hit & g).sum() / g.sum() * 100 if g.sum() else np.nan
@@ -564,10 +245,10 @@ def _theme_table_reference(responses, themed):
                 "mean_score": responses.loc[hit, "score"].astype(float).mean(),
                 "sentiment": p[hit].mean(),
                 "gain_if_fixed": (
-                    ((category == "detractor") & hit & ~(p > themes.POSITIVE)).sum() / n * 100
+                    ((category == "detractor") & hit & ~(p > POSITIVE)).sum() / n * 100
                 ),
                 "loss_without_praise": (
-                    ((category == "promoter") & hit & (p > themes.POSITIVE)).sum() / n * 100
+                    ((category == "promoter") & hit & (p > POSITIVE)).sum() / n * 100
                 ),
             }
         )
@@ -603,3 +284,100 @@ def test_theme_table_is_the_theme_by_theme_reference(rows, subset):
         pd.testing.assert_frame_equal(
             themes.theme_table(part, themed), _theme_table_reference(part, themed), check_exact=True
         )
+
+
+# ------------------------------------------------ stored themes: to_frame / from_frame
+def small_book() -> dict[str, Theme]:
+    book = load_codebook()
+    return {name: book[name] for name in ("support", "price_billing", "reliability")}
+
+
+@st.composite
+def themed_comments(draw):
+    book = small_book()
+    n = draw(st.integers(0, 12))
+    ids = draw(st.lists(st.text(min_size=1, max_size=6), min_size=n, max_size=n, unique=True))
+    index = pd.Index(draw(st.permutations(range(100, 100 + n))))
+    flags = st.lists(st.booleans(), min_size=n, max_size=n)
+    values = st.one_of(st.floats(-1, 1), st.just(np.nan))
+    tags = pd.DataFrame({t: draw(flags) for t in book}, index=index, dtype=bool)
+    polarity = pd.DataFrame(
+        {t: draw(st.lists(values, min_size=n, max_size=n)) for t in book}, index=index, dtype=float
+    )
+    sentiment = pd.Series(
+        draw(st.lists(st.floats(-1, 1), min_size=n, max_size=n)),
+        index=index,
+        dtype=float,
+        name="sentiment",
+    )
+    themed = ThemedComments(tags, polarity, sentiment, book)
+    return themed, pd.Series(ids, index=index, dtype=object)
+
+
+@settings(max_examples=80, deadline=None)
+@given(themed_comments(), st.data())
+def test_stored_themes_round_trip(drawn, data):
+    themed, ids = drawn
+    frame = themed.to_frame(ids)
+    assert list(frame.columns[:2]) == ["response_id", "sentiment"]
+    assert len(frame) == len(ids)
+    back = ThemedComments.from_frame(frame, ids, themed.codebook)
+    assert back is not None
+    assert_same_analysis(back, themed)
+    assert back.codebook == themed.codebook
+    # any subset of the responses, in any order, indexed as the caller's responses
+    picked = data.draw(st.lists(st.sampled_from(list(ids.index)), unique=True)) if len(ids) else []
+    subset = ids.loc[picked]
+    part = ThemedComments.from_frame(frame, subset.set_axis(range(len(subset))), themed.codebook)
+    assert part is not None and list(part.tags.index) == list(range(len(subset)))
+    expect = ThemedComments(
+        themed.tags.loc[picked].set_axis(range(len(subset))),
+        themed.polarity.loc[picked].set_axis(range(len(subset))),
+        themed.sentiment.loc[picked].set_axis(range(len(subset))),
+        themed.codebook,
+    )
+    if len(subset):
+        assert_same_analysis(part, expect)
+    # a response the frame does not hold, or another codebook: nothing to reuse
+    gone = data.draw(st.sampled_from(list(ids))) if len(ids) else None
+    if gone is not None:
+        fewer = frame[frame["response_id"] != str(gone)]
+        assert ThemedComments.from_frame(fewer, ids, themed.codebook) is None
+    if "never stored" not in set(ids):
+        unknown = pd.Series([*ids, "never stored"], index=[*ids.index, -1], dtype=object)
+        assert ThemedComments.from_frame(frame, unknown, themed.codebook) is None
+    other = data.draw(st.sampled_from(["fewer", "more", "reordered"]))
+    book = dict(themed.codebook)
+    another = {
+        "fewer": dict(list(book.items())[1:]),
+        "more": {**book, "training": load_codebook()["training"]},
+        "reordered": dict(reversed(list(book.items()))),
+    }[other]
+    assert ThemedComments.from_frame(frame, ids, another) is None
+
+
+def test_stored_themes_of_a_missing_response_or_another_codebook_are_none():
+    comments = pd.Series(POOL, index=range(10, 10 + len(POOL)))
+    ids = pd.Series([f"R_{i}" for i in range(len(POOL))], index=comments.index)
+    book = small_book()
+    themed = themes.analyse(comments, book)
+    frame = themed.to_frame(ids)
+    assert [c for c in frame.columns if c.startswith("tag:")] == [f"tag:{t}" for t in book]
+    assert frame["tag:support"].dtype == bool and frame["polarity:support"].dtype == float
+    assert_same_analysis(ThemedComments.from_frame(frame, ids, book), themed)
+    missing = pd.concat([ids, pd.Series(["R_new"], index=[99])])
+    assert ThemedComments.from_frame(frame, missing, book) is None, "a response not stored"
+    other = dict(list(book.items())[:2])
+    assert ThemedComments.from_frame(frame, ids, other) is None, "fewer themes"
+    reordered = dict(reversed(list(book.items())))
+    assert ThemedComments.from_frame(frame, ids, reordered) is None, "themes in another order"
+    assert ThemedComments.from_frame(frame, ids, load_codebook()) is None, "more themes"
+
+
+def test_stored_themes_survive_parquet(tmp_path):
+    comments = pd.Series(POOL)
+    ids = pd.Series([f"R_{i}" for i in range(len(POOL))])
+    themed = themes.analyse(comments, scores=pd.Series([0, 10, 3, 5, 7, 9, 8, 2]))
+    themed.to_frame(ids).to_parquet(tmp_path / "themes.parquet", index=False)
+    stored = pd.read_parquet(tmp_path / "themes.parquet")
+    assert_same_analysis(ThemedComments.from_frame(stored, ids, load_codebook()), themed)

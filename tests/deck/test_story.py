@@ -1,0 +1,327 @@
+"""The report's story on the small demo wave (2026-H2, with 2026-H1 before it)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from nps_helpers.deck import blocks, story
+from nps_helpers.deck.format import fmt_int, fmt_nps, fmt_pct
+from nps_helpers.deck.show import Slide
+from nps_helpers.io import crm, exports
+from nps_helpers.io.processed import WaveData
+from nps_helpers.metrics import accounts, coverage
+from nps_helpers.metrics.scoring import compare_waves, nps_summary
+from nps_helpers.metrics.segments import segment_table
+from nps_helpers.params import load_params
+from nps_helpers.prepare import clean
+from nps_helpers.prepare.invitations import report_invitations
+from nps_helpers.text.scrub import scrubber
+from nps_helpers.text.themes import analyse, theme_table
+
+
+def _clean(params):
+    raw = exports.read_qualtrics(params.path(params.inputs.export))
+    crm_accounts = crm.read_accounts(params.path(params.inputs.accounts))
+    invitations = crm.read_invitations(params.path(params.inputs.invitations))
+    result = clean.clean_responses(raw, crm_accounts, params)
+    return result, crm_accounts, report_invitations(params, invitations, crm_accounts)
+
+
+VALIDATION = {
+    "passed": 1,
+    "evaluated": 2,
+    "checks": [
+        {
+            "expectation": "expect_column_values_to_be_unique",
+            "column": "response_id",
+            "severity": "critical",
+            "success": True,
+            "unexpected_count": 0,
+        },
+        {
+            "expectation": "expect_column_values_to_not_be_null",
+            "description": "every response has a comment <b>",
+            "column": "comment",
+            "severity": "warning",
+            "success": False,
+            "unexpected_count": 4,
+        },
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def wave(small_project, small_params, cleaned):
+    """The H2 wave as load_wave would give it, built by hand from the cleaned demo."""
+    before, _, _ = _clean(load_params(small_project / "params" / "2026-H1.yaml"))
+    _, crm_accounts, invitations = _clean(small_params)
+    responses = cleaned.responses
+    previous = before.responses.drop(columns="wave_id")
+    history = pd.concat(
+        [
+            previous.assign(wave_id="2026-H1"),
+            responses.drop(columns="wave_id").assign(wave_id="2026-H2"),
+        ],
+        ignore_index=True,
+    )
+    history["wave_id"] = pd.Categorical(
+        history["wave_id"], categories=["2026-H1", "2026-H2"], ordered=True
+    )
+    data = WaveData(
+        responses=responses,
+        quality={**cleaned.quality, "validation": VALIDATION},
+        history=history,
+        previous=previous,
+        previous_wave="2026-H1",
+        accounts=crm_accounts,
+        invitations=invitations,
+    )
+    themed = analyse(responses["comment"], None, responses["industry"], responses["score"])
+    previous_themed = analyse(previous["comment"], None, previous["industry"], previous["score"])
+    return small_params, data, themed, previous_themed
+
+
+@pytest.fixture(scope="module")
+def first_wave(wave):
+    """The same wave as the first of its history, without an invitation list."""
+    params, data, themed, _ = wave
+    alone = WaveData(
+        responses=data.responses,
+        quality=data.quality,
+        history=data.history[data.history["wave_id"] == "2026-H2"],
+        previous=None,
+        previous_wave=None,
+        accounts=data.accounts,
+        invitations=None,
+    )
+    return params.model_copy(update={"previous_wave": None}), alone, themed
+
+
+def html_of(parts) -> str:
+    return "".join(p for p in parts if isinstance(p, str))
+
+
+def test_field_dates(small_params):
+    assert story.field_dates(small_params) == "01 Oct 2026 – 31 Oct 2026"
+
+
+def test_title(wave, first_wave):
+    params, data, _, _ = wave
+    slide = story.title(params, data, logo="data:image/png;base64,AAAA")
+    assert isinstance(slide, Slide) and slide.title == "Title" and len(slide.parts) == 1
+    html = slide.parts[0]
+    rate = coverage.response_rate(data.responses, data.invitations)
+    assert "Northwind Systems" in html and "Relationship NPS 2026-H2" in html
+    assert f"{fmt_int(len(data.responses))} responses" in html
+    assert f"response rate {fmt_pct(rate['rate'])}" in html
+    assert 'src="data:image/png;base64,AAAA"' in html
+    params1, alone, _ = first_wave
+    plain = story.title(params1, alone).parts[0]
+    assert "response rate" not in plain and "<img" not in plain
+
+
+def test_headline(wave, first_wave):
+    params, data, _, _ = wave
+    cards, note = story.headline(params, data)
+    now = nps_summary(data.responses["score"])
+    change = compare_waves(data.previous["score"], data.responses["score"])
+    weighted = accounts.revenue_weighted_nps(data.responses)
+    assert f'<div class="kpi-value">{fmt_nps(now["nps"])}</div>' in cards
+    assert f"n = {fmt_int(now['n'])}" in cards
+    assert "Change since 2026-H1" in cards
+    assert f'<div class="kpi-value">{fmt_nps(change["change"])}</div>' in cards
+    assert f'Revenue-weighted NPS</div><div class="kpi-value">{fmt_nps(weighted["nps"])}<' in cards
+    assert "Response rate" in cards and note == ""
+    params1, alone, _ = first_wave
+    cards1, note1 = story.headline(params1, alone)
+    assert "Change since" not in cards1 and "Response rate" not in cards1
+    assert "This is the first wave in the history" in note1
+
+
+def test_trend(wave, first_wave):
+    params, data, _, _ = wave
+    chart, table = story.trend(params, data)
+    assert isinstance(chart, go.Figure) and list(chart.data[0].x) == ["2026-H1", "2026-H2"]
+    h1, h2 = (nps_summary(data.previous["score"]), nps_summary(data.responses["score"]))
+    assert list(chart.data[0].y) == [round(h1["nps"], 1), round(h2["nps"], 1)]
+    assert "<td>2026-H1</td>" in table and "<td>2026-H2</td>" in table
+    params1, alone, _ = first_wave
+    note, table1 = story.trend(params1, alone)
+    assert "Only one wave is in the history so far" in note
+    assert "<td>2026-H2</td>" in table1 and "2026-H1" not in table1
+
+
+def test_segment_tables(wave):
+    params, data, _, _ = wave
+    tables = story.segment_tables(params, data)
+    assert set(tables) == {"tier", "role", "industry", "region", "product", "tier x role"}
+    want = segment_table(data.responses, "tier", params.min_n, data.previous)
+    pd.testing.assert_frame_equal(tables["tier"], want)
+    assert tables["tier x role"]["n"].sum() == len(data.responses)
+    assert tables["tier"]["change"].notna().any(), "changes since the previous wave"
+
+
+def test_segment_slides(wave):
+    params, data, _, _ = wave
+    slides = story.segment_slides(params, story.segment_tables(params, data), "2026-H1")
+    assert [s.key for s in slides] == ["tier", "role", "industry", "region", "product"]
+    assert [s.title for s in slides][:2] == ["NPS by tier", "NPS by role"]
+    tier = slides[0]
+    heading, chart, notes, table = tier.parts
+    assert heading.startswith('<h2 class="slide-title">NPS by tier</h2>')
+    want = segment_table(data.responses, "tier", params.min_n, data.previous)
+    shown = want[~want["suppressed"]]
+    assert list(chart.data[0].x) == [str(t) for t in shown["tier"]]
+    assert list(chart.data[0].y) == shown["nps"].round(0).tolist()
+    assert notes == blocks.segment_notes(want, "tier", params.min_n)
+    assert "Change since 2026-H1" in table
+    alone = story.segment_slides(params, story.segment_tables(params, data), None)
+    assert "Change since" not in alone[0].parts[-1]
+    fewer = params.model_copy(update={"segments": ["role", "tier", "cost_centre"]})
+    tables = story.segment_tables(fewer, data)
+    assert [s.key for s in story.segment_slides(fewer, tables, None)] == ["role", "tier"]
+
+
+def test_segment_slide_without_any_reportable_segment_has_no_chart(wave):
+    params, data, _, _ = wave
+    strict = params.model_copy(update={"min_n": 10_000, "segments": ["tier"]})
+    (slide,) = story.segment_slides(strict, story.segment_tables(strict, data), "2026-H1")
+    assert not any(isinstance(p, go.Figure) for p in slide.parts)
+    assert "No tier has the 10000 responses needed" in html_of(slide.parts)
+
+
+def test_cross_slides(wave):
+    params, data, _, _ = wave
+    (slide,) = story.cross_slides(params, story.segment_tables(params, data))
+    assert slide.key == "tier-role" and slide.title == "tier x role"
+    heading, table = slide.parts
+    assert "Tier and role together" in heading
+    assert "NPS by tier and role" in table and "decision maker" in table
+    none = params.model_copy(update={"segment_pairs": []})
+    assert story.cross_slides(none, story.segment_tables(none, data)) == []
+
+
+def test_account_rollup_key_accounts_and_revenue_at_risk(wave):
+    params, data, _, _ = wave
+    rollup = story.account_rollup(params, data)
+    want = accounts.account_rollup(
+        data.responses, params.account_risk_rule, params.account_risk_threshold
+    )
+    pd.testing.assert_frame_equal(rollup, want)
+    key = story.key_accounts(params, rollup)
+    key_rows = accounts.key_accounts(rollup, params.key_tiers)
+    assert len(key_rows) and "largest key accounts that answered" in key
+    assert str(key_rows["account_name"].iloc[0]) in key
+    nobody = params.model_copy(update={"key_tiers": ["platinum"]})
+    assert "No account of the key tiers (platinum) answered this wave." in story.key_accounts(
+        nobody, rollup
+    )
+    cards, table = story.revenue_at_risk(params, rollup)
+    risk = accounts.revenue_at_risk(rollup, params.field_end, params.renewal_horizon_days)
+    assert risk["at_risk_accounts"] > 0
+    assert f"Renewing within {params.renewal_horizon_days} days" in cards
+    assert fmt_int(risk["at_risk_accounts"]) in cards and "Accounts at risk" in table
+    safe = rollup.assign(status="advocate")
+    _, note = story.revenue_at_risk(params, safe)
+    assert "No account is at risk under the rule of this wave." in note
+
+
+def test_coverage_slides(wave, first_wave):
+    params, data, _, _ = wave
+    cards, chart, by_role = story.coverage_slides(params, data)
+    rate = coverage.response_rate(data.responses, data.invitations)
+    assert f">{fmt_pct(rate['rate'])}<" in cards and "Accounts heard" in cards
+    assert isinstance(chart, go.Figure) and chart.layout.title.text == "Response rate by tier"
+    assert isinstance(by_role, Slide) and by_role.title == "Response rate by role"
+    assert by_role.key is None and isinstance(by_role.parts[1], go.Figure)
+    assert "decision maker" in by_role.parts[2]
+    _, alone, _ = first_wave
+    (note,) = story.coverage_slides(params, alone)
+    assert "No invitation list was given" in note
+
+
+def test_themes_by_impact(wave, first_wave):
+    params, data, themed, previous_themed = wave
+    table = story.themes_by_impact(data, themed, previous_themed)
+    before = theme_table(data.previous, previous_themed)
+    pd.testing.assert_frame_equal(table, theme_table(data.responses, themed, before))
+    assert table["share_change"].notna().any()
+    without = story.themes_by_impact(data, themed)
+    assert without["share_change"].isna().all()
+    _, alone, themed1 = first_wave
+    assert story.themes_by_impact(alone, themed1, previous_themed)["share_change"].isna().all()
+
+
+def test_theme_slides(wave):
+    _, data, themed, previous_themed = wave
+    by_theme = story.themes_by_impact(data, themed, previous_themed)
+    chart, detail = story.theme_slides(by_theme, "2026-H1")
+    assert isinstance(chart, go.Figure) and chart.layout.title.text == "What moves the NPS"
+    assert detail.title == "Themes in detail"
+    assert "Share change since 2026-H1" in detail.parts[1]
+    quiet = by_theme.assign(mentions=0)
+    note, _ = story.theme_slides(quiet, None)
+    assert "No comment of this wave mentions a theme of the codebook." in note
+
+
+def test_quote_slides_are_scrubbed(wave):
+    _, data, themed, _ = wave
+    by_theme = story.themes_by_impact(data, themed)
+    # every comment names its account owner and gives an e-mail address
+    owner = data.responses["owner"].astype(str)
+    named = data.responses.assign(
+        comment=data.responses["comment"] + ", said " + owner + " (" + "x@acme.example)"
+    )
+    data = WaveData(**{**data.__dict__, "responses": named})
+    detractors, promoters = story.quote_slides(
+        data, themed, by_theme, scrubber(data.personal_names())
+    )
+    assert "Detractors need" in detractors and "<blockquote" in detractors
+    assert isinstance(promoters, Slide) and promoters.title == "Promoters praise"
+    praise = promoters.parts[1]
+    assert "Promoters praise" in praise and "<blockquote" in praise
+    top = by_theme.sort_values("gain_if_fixed", ascending=False)["theme"].iloc[0]
+    assert top.replace("_", " ") in detractors
+    quoted = detractors + praise
+    assert "said [name]" in quoted and "[email]" in quoted and "@acme" not in quoted
+    assert not any(name in quoted for name in set(owner)), "no owner named"
+    assert detractors.count("<blockquote") <= story.QUOTED_THEMES * story.QUOTES_PER_THEME
+    unscrubbed, _ = story.quote_slides(data, themed, by_theme, None)
+    assert any(name in unscrubbed for name in set(owner)), "the names were there to scrub"
+
+
+def test_closing_the_loop(wave):
+    _, data, _, _ = wave
+    counts = {"detractor_calls": 29, "promoters": 32, "passives": 24, "interviews": 10}
+    cards, calls = story.closing_the_loop({**counts, "top_priority_calls": 3}, data)
+    assert ">29<" in cards and "3 in key accounts" in cards
+    assert "All owners" in calls and "<th>Account owner</th>" in calls
+
+
+def test_checks_slide(wave):
+    _, data, _, _ = wave
+    slide = story.checks_slide(data)
+    assert slide.title == "Great Expectations checks"
+    table = slide.parts[1]
+    assert "1 of 2 checks passed" in table and "failed (4 rows)" in table
+    assert "every response has a comment &lt;b&gt;" in table
+
+
+def test_uncaught_comments(wave):
+    _, data, themed, _ = wave
+    assert "covered by the codebook" in story.uncaught_comments(data, themed, None)
+    # comments no theme catches, naming an account owner
+    owner = str(data.responses["owner"].iloc[0])
+    extra = [f"{owner} says the parking lot is always full {i}" for i in range(15)]
+    extra += [f"coffee machine in the visitor lounge was cold {i}" for i in range(15)]
+    more = pd.concat(
+        [data.responses, data.responses.iloc[:30].assign(comment=extra)], ignore_index=True
+    )
+    data = WaveData(**{**data.__dict__, "responses": more})
+    themed = analyse(more["comment"], None, more["industry"], more["score"])
+    html = story.uncaught_comments(data, themed, scrubber(data.personal_names()))
+    assert "candidates to add to params/codebook.yaml" in html
+    assert "parking" in html and "coffee" in html
+    assert owner not in html and "[name] says the parking lot" in html
