@@ -19,7 +19,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from nps_helpers import accounts, coverage, history, scoring, segments
+from nps_helpers.io import history
+from nps_helpers.metrics import accounts, coverage, scoring, segments
+from nps_helpers.metrics.trend import nps_trend
 
 
 def build(
@@ -133,7 +135,7 @@ def run(n_responses: int, n_waves: int) -> dict:
         timed(
             t,
             "trend overall + by tier",
-            lambda: (history.nps_trend(hist), history.nps_trend(hist, "tier")),
+            lambda: (nps_trend(hist), nps_trend(hist, "tier")),
         )
         t["all tables (read history to trends)"] = time.perf_counter() - begin
     return {

@@ -16,8 +16,8 @@ import pandas as pd
 from analytics import build
 from theme_speed import corpus
 
-from nps_helpers import themes
-from nps_helpers.drilldown_app import ALL, DrilldownApp
+from nps_helpers.drilldown.app import ALL, DrilldownApp
+from nps_helpers.text import scrub, themes
 
 
 def main() -> None:
@@ -38,7 +38,7 @@ def main() -> None:
     app = DrilldownApp(
         frame,
         themed,
-        themes.scrubber(["Account 1"]),
+        scrub.scrubber(["Account 1"]),
         ["tier", "role", "industry", "region", "product"],
     )
     steps = [

@@ -3,16 +3,17 @@
 Run: ``.venv/bin/python benchmarks/run.py [--sizes 2000 20000 200000] [--repeat 3]``
 (or ``make bench``). For each size it generates one wave with the demo generator
 (accounts scaled to give about that many responses; no previous wave); measures, in a
-run of its own, the peak memory of the process tree (CLI and kernel; summed PSS,
-which counts each page of memory once, with summed RSS beside it, which counts shared
-pages twice; reading PSS slows a run, hence the separate run); then times ``--repeat`` pairs of the floor and the whole ``nps-wave
-run`` one right after the other, since the speed of a shared machine drifts over
-minutes: the table has the fastest of each and every pair's ratio. Last it times each
-stage in-process (read, clean, validate, load, metrics, themes, reading the stored
-themes, discovery, follow-up lists, charts, render). The floor is a notebook that only imports pandas, plotly and
-great_expectations, executed by Papermill with the same kernel and rendered by the
-same nbconvert exporter, from a fresh Python process as ``nps-wave run`` is. Results
-go to ``benchmarks/results.md`` and ``benchmarks/results.json``.
+run of its own, the peak memory of the process tree (CLI and kernel; summed PSS, which
+counts each page of memory once, with summed RSS beside it, which counts shared pages
+twice; reading PSS slows a run, hence the separate run); then times ``--repeat`` pairs
+of the floor and the whole ``nps-wave run``, one right after the other, since the speed
+of a shared machine drifts over minutes: the table has the fastest of each and every
+pair's ratio. Last it times each stage in-process (read, clean, validate, load,
+metrics, themes, reading the stored themes, discovery, follow-up lists, charts,
+render). The floor is a notebook that only imports pandas, plotly and
+great_expectations, executed by Papermill with the same kernel and rendered by the same
+nbconvert exporter, from a fresh Python process as ``nps-wave run`` is. Results go to
+``benchmarks/results.md`` and ``benchmarks/results.json``.
 """
 
 from __future__ import annotations
@@ -171,7 +172,7 @@ def stages(root: Path) -> dict[str, float]:
     def lists():
         with tempfile.TemporaryDirectory() as out:
             built = followup.build_lists(p, r, themed, data.invitations, by_theme)
-            write_followup(built, Path(out))
+            write_followup(built.lists, built.owners, built.note, Path(out))
 
     clock("followup", lists)
     clock(

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from nps_helpers import themes
+from nps_helpers.text import themes
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 

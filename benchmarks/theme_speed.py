@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from nps_helpers import themes
-from nps_helpers.demo import THEMES as DEMO_THEMES
+from nps_helpers.demo.comments import THEMES as DEMO_THEMES
+from nps_helpers.text import codebook, match, sentiment, themes
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 
@@ -41,10 +41,10 @@ def main() -> None:
     parser.add_argument("--comments", type=int, default=100_000)
     args = parser.parse_args()
     comments = corpus(args.comments)
-    themes.load_codebook()
-    themes._analyzer()
+    codebook.load_codebook()
+    sentiment._analyzer()
     start = time.perf_counter()
-    tags = themes.tag(comments)
+    tags = match.tag(comments)
     tagged = time.perf_counter() - start
     start = time.perf_counter()
     themed = themes.analyse(comments)

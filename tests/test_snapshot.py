@@ -16,9 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from snapshot.extract import snapshot
-
 from conftest import REPO
+from snapshot.extract import snapshot
 
 SNAPSHOTS = Path(__file__).parent / "snapshot"
 

@@ -135,4 +135,6 @@ def scrubber(data: processed.WaveData):
 
 def write_followup(params: WaveParams, lists: FollowupLists) -> dict:
     """Write the wave's follow-up lists under ``reports/<wave>/followup/``."""
-    return followup_files.write_followup(lists, params.reports_dir / "followup")
+    return followup_files.write_followup(
+        lists.lists, lists.owners, lists.note, params.reports_dir / "followup"
+    )

@@ -24,7 +24,9 @@ def test_formats_take_numpy_and_pandas_missing_values():
 
 def test_fmt_money():
     assert fmt_money(1_234_567) == "1.2M" and fmt_money(35_000) == "35k" and fmt_money(900) == "900"
-    assert fmt_money(999.6) == "1000", "under a thousand it stays in units"
+    # a value that rounds up to the next unit is written in it: never "1000" or "1000k"
+    assert fmt_money(999.6) == "1k" and fmt_money(999.4) == "999"
+    assert fmt_money(999_600) == "1.0M" and fmt_money(-999_600) == "-1.0M"
     assert fmt_money(1_000) == "1k" and fmt_money(999_499) == "999k"
     assert fmt_money(1_000_000) == "1.0M" and fmt_money(-2_500_000) == "-2.5M"
     assert fmt_money(-35_000) == "-35k" and fmt_money(0) == "0"

@@ -232,6 +232,17 @@ def test_content_before_any_heading_is_the_start_slide():
     assert [(s["id"], s["slide"]) for s in got] == [("start", 0), ("first", 1)]
 
 
+def test_a_slide_named_start_is_numbered_like_any_other():
+    nb = new_notebook()
+    nb.cells = [new_markdown_cell("## Start"), new_markdown_cell("## Next")]
+    assert [(s["id"], s["slide"]) for s in slides(nb)] == [("start", 1), ("next", 2)]
+    nb.cells = [
+        new_markdown_cell("## Intro", metadata=tagged("start")),
+        new_markdown_cell("## Next"),
+    ]
+    assert [(s["id"], s["slide"]) for s in slides(nb)] == [("start", 1), ("next", 2)]
+
+
 def test_a_marked_output_after_content_starts_a_new_cell():
     nb = new_notebook()
     nb.cells = [

@@ -110,6 +110,11 @@ def test_show_refuses_what_it_cannot_show(displayed):
         show(3)
     with pytest.raises(TypeError, match="cannot show a float"):
         show(["<p>a</p>", 1.5])
+    # a table or a mapping is not shown key by key as markup
+    with pytest.raises(TypeError, match="cannot show a DataFrame"):
+        show(pd.DataFrame({"<b>col</b>": [1]}))
+    with pytest.raises(TypeError, match="cannot show a dict"):
+        show({"<b>key</b>": 1})
 
 
 def test_show_html_marks_a_slide_only_when_asked(displayed):

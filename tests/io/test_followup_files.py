@@ -93,7 +93,7 @@ def test_write_followup_owner_workbooks(project, tmp_path):
     """Each owner's workbook has every list, only that owner's rows, and the rows of all
     owners add up to the wave's lists."""
     r, built = demo_lists(project)
-    written = write_followup(built, tmp_path / "followup")
+    written = write_followup(built.lists, built.owners, built.note, tmp_path / "followup")
     books = sorted(written["owners"].glob("*.xlsx"))
     assert len(books) == r["owner"].nunique() > 1
     totals = dict.fromkeys(built.counts, 0)
@@ -143,7 +143,7 @@ def test_owner_with_only_reminders_gets_a_workbook(tmp_path):
     )
     built = followup.build_lists(params, r, themed, invitations, themes.theme_table(r, themed))
     assert built.counts["reminders"] == 1 and not list(tmp_path.iterdir()), "counts come first"
-    written = write_followup(built, tmp_path / "lists")
+    written = write_followup(built.lists, built.owners, built.note, tmp_path / "lists")
     assert not (tmp_path / "unused").exists()
     books = {p.stem for p in (tmp_path / "lists" / "owners").glob("*.xlsx")}
     assert books == {"olga", "ben", "zoe"}
@@ -180,7 +180,7 @@ def hand_lists() -> FollowupLists:
 
 def test_write_followup_files_per_list_and_owner(tmp_path):
     lists = hand_lists()
-    written = write_followup(lists, tmp_path / "out")
+    written = write_followup(lists.lists, lists.owners, lists.note, tmp_path / "out")
     out = tmp_path / "out"
     assert written == {
         "detractor_calls": out / "detractor_calls.csv",
@@ -217,10 +217,10 @@ def test_write_followup_files_per_list_and_owner(tmp_path):
 
 def test_write_followup_again_replaces_the_files(tmp_path):
     lists = hand_lists()
-    write_followup(lists, tmp_path)
+    write_followup(lists.lists, lists.owners, lists.note, tmp_path)
     lists.lists["promoters"] = lists.lists["promoters"].iloc[:0]
     lists.note = "# Second\n"
-    write_followup(lists, tmp_path)
+    write_followup(lists.lists, lists.owners, lists.note, tmp_path)
     assert pd.read_csv(tmp_path / "promoters.csv").empty
     assert (tmp_path / "thank_you.md").read_text(encoding="utf-8") == "# Second\n"
     assert len(pd.read_excel(tmp_path / "owners" / "bo.xlsx", sheet_name="promoters")) == 0
@@ -260,7 +260,7 @@ def test_owner_workbooks_do_not_depend_on_batching(project, monkeypatch, tmp_pat
     books = {}
     for limit in (10**9, 1):
         monkeypatch.setattr(followup_files, "OWNER_BATCH_ROWS", limit)
-        out = write_followup(built, tmp_path / str(limit))
+        out = write_followup(built.lists, built.owners, built.note, tmp_path / str(limit))
         books[limit] = {
             p.name: pd.read_excel(p, sheet_name=None) for p in sorted(out["owners"].glob("*.xlsx"))
         }

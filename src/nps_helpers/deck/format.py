@@ -36,8 +36,8 @@ def fmt_money(value: float | None) -> str:
     if value is None or pd.isna(value):
         return "–"
     v = float(value)
-    if abs(v) >= 1e6:
+    if abs(v) >= 999_500:  # what rounds to 1000k is 1.0M
         return f"{v / 1e6:.1f}M"
-    if abs(v) >= 1e3:
+    if abs(v) >= 999.5:  # what rounds to 1000 is 1k
         return f"{v / 1e3:.0f}k"
     return f"{v:.0f}"

@@ -111,16 +111,17 @@ def deck_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                 out["metadata"] = {}
                 current.outputs.append(out)
         _name(started, _cell_tag(cell))
-    if cells and SLIDE_KEY not in cells[0].metadata:  # content before any heading
+    leading = bool(cells) and SLIDE_KEY not in cells[0].metadata
+    if leading:  # content before any heading: slide 0, a slide without a title
         cells[0].metadata[SLIDE_KEY] = {"title": "", "id": "start"}
     seen: set[str] = set(RESERVED_IDS)
-    for number, cell in enumerate(c for c in cells if SLIDE_KEY in c.metadata):
+    for number, cell in enumerate((c for c in cells if SLIDE_KEY in c.metadata), start=0):
         meta = cell.metadata[SLIDE_KEY]
         meta.pop("key", None)
         base = meta["id"]
         meta["id"] = base if base not in seen else _free(base, seen)
         seen.add(meta["id"])
-        meta["slide"] = number if cells[0].metadata[SLIDE_KEY].get("id") == "start" else number + 1
+        meta["slide"] = number if leading else number + 1
     nb.cells = cells
     return nb
 

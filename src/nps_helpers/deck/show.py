@@ -10,8 +10,8 @@ cell's tag ``slide:segment`` and the key ``region`` give ``segment-region``; see
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
+from types import GeneratorType
 from typing import Any
 
 #: The key of an output's metadata that marks the start of a slide.
@@ -48,7 +48,9 @@ def _display_figure(fig, marker: dict | None = None) -> None:
 
 def show(*items: Any) -> None:
     """Display each item: an HTML string (built by this package, values escaped), a
-    plotly figure, a :class:`Slide`, None (nothing), or a list of these."""
+    plotly figure, a :class:`Slide`, None (nothing), or a list, tuple or generator of
+    these. Anything else (a DataFrame, a dict) is a ``TypeError``: only markup the
+    package built, with its values escaped, reaches the deck."""
     for item in items:
         if item is None:
             continue
@@ -64,7 +66,7 @@ def show(*items: Any) -> None:
                     _display_figure(part, marker if i == 0 else None)
         elif hasattr(item, "to_plotly_json"):  # a figure (iterable too: over its keys)
             _display_figure(item)
-        elif isinstance(item, Iterable):
+        elif isinstance(item, list | tuple | GeneratorType):
             show(*item)
         else:
             raise TypeError(f"show: cannot show a {type(item).__name__}")

@@ -8,12 +8,12 @@ written as they are here (issue: formula-safe CSV); the XLSX files store text as
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from nps_helpers.followup import FollowupLists
 from nps_helpers.io.xlsx import Table, write_workbook
 
 #: Owners whose lists hold this many rows together become cell XML at once: one
@@ -51,8 +51,11 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", str(text)).strip("-").lower() or "unknown"
 
 
-def write_followup(followup: FollowupLists, out: str | Path) -> dict[str, Path]:
-    """Write every list of ``followup`` under ``out``: ``<list>.csv`` for the whole wave,
+def write_followup(
+    lists: Mapping[str, pd.DataFrame], owners: Iterable[str], note: str, out: str | Path
+) -> dict[str, Path]:
+    """Write every list of ``lists`` (name -> frame) under ``out``: ``<list>.csv`` for the
+    whole wave,
     ``owners/<owner>.xlsx`` with a sheet per list holding only that owner's rows, and the
     "You said, we did" draft as ``thank_you.md`` and ``thank_you.html``.
 
@@ -66,7 +69,6 @@ def write_followup(followup: FollowupLists, out: str | Path) -> dict[str, Path]:
     out = Path(out)
     owners_dir = out / "owners"
     owners_dir.mkdir(parents=True, exist_ok=True)
-    lists, note = followup.lists, followup.note
     written: dict[str, Path] = {}
     for name, frame in lists.items():
         path = out / f"{name}.csv"
@@ -81,7 +83,7 @@ def write_followup(followup: FollowupLists, out: str | Path) -> dict[str, Path]:
         if "owner" in frame.columns
     }
     none = np.array([], dtype=np.int64)
-    owners = sorted(followup.owners)
+    owners = sorted(owners)
     sizes = [sum(len(rows.get(o, none)) for _, rows in groups.values()) for o in owners]
     batches = _batches(owners, sizes, OWNER_BATCH_ROWS)
 

@@ -81,12 +81,19 @@ def load_codebook(path: str | Path | None = None) -> dict[str, Theme]:
     ParamsError
         Naming the file and the theme and key that are wrong.
     """
-    path = Path(path) if path else DEFAULT_CODEBOOK
-    return dict(_load_codebook(str(path.resolve())))
+    path = (Path(path) if path else DEFAULT_CODEBOOK).resolve()
+    try:
+        stat = path.stat()
+        version = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        version = None  # read_yaml_mapping names the missing file
+    return dict(_load_codebook(str(path), version))
 
 
 @lru_cache(maxsize=8)
-def _load_codebook(path: str) -> tuple[tuple[str, Theme], ...]:
+def _load_codebook(path: str, version: tuple[int, int] | None) -> tuple[tuple[str, Theme], ...]:
+    """The codebook at ``path``, cached by its modification time and size (``version``),
+    so an edit made while a kernel runs is read."""
     file = Path(path)
     themes = read_yaml_mapping(file, "codebook").get("themes")
     if not isinstance(themes, dict) or not themes:
