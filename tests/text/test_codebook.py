@@ -130,3 +130,24 @@ def test_codebook_key_follows_the_contents(tmp_path):
     assert codebook_key(changed) != codebook_key(book)
     reordered = dict(reversed(list(book.items())))
     assert codebook_key(reordered) != codebook_key(book), "the order of the themes counts"
+
+
+def test_an_edited_codebook_is_read_again(tmp_path):
+    import os
+
+    path = tmp_path / "codebook.yaml"
+    path.write_text(
+        "themes:\n  support:\n    description: Support\n    kind: operational\n"
+        "    phrases: [support]\n  price:\n    description: Price\n    kind: strategic\n"
+        "    phrases: [price]\n",
+        encoding="utf-8",
+    )
+    assert list(load_codebook(path)) == ["support", "price"]
+    stat = path.stat()
+    path.write_text(
+        "themes:\n  support:\n    description: Support\n    kind: operational\n"
+        "    phrases: [support]\n",
+        encoding="utf-8",
+    )
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert list(load_codebook(path)) == ["support"]
