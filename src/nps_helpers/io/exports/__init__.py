@@ -20,8 +20,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 from nps_helpers.errors import ExportFormatError
 from nps_helpers.io.exports import generic, qualtrics, surveymonkey
 from nps_helpers.io.exports.base import RawExport, read_grid
@@ -99,7 +97,7 @@ def read_export(
     header = layout.header(grid)
     data = grid.iloc[header.rows :].reset_index(drop=True)
     data.columns = header.columns
-    data.insert(0, "input_row", np.arange(1, len(data) + 1))
+    data.insert(0, "input_row", range(1, len(data) + 1))
     if data.empty:
         raise ExportFormatError(f"{path}: has header rows but no responses")
     return RawExport(

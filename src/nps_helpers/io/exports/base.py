@@ -1,5 +1,9 @@
 """What every export layout shares: the file read as a grid of text, and the result type.
 
+pandas is imported where a file is read, not when the registry is: params and the CLI
+take the list of layouts from it at start-up, and importing pandas there would delay
+the start of every run by half a second.
+
 :func:`read_grid` opens a survey export read-only (raw data is never modified), finds its
 encoding and delimiter (``,`` ``;`` tab ``|``) unless forced, reads XLSX through openpyxl,
 and returns every cell as a string (empty string for an empty cell), so that cleaning
@@ -14,11 +18,12 @@ import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from nps_helpers.errors import ExportFormatError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DELIMITERS = (",", ";", "\t", "|")
 _SAMPLE_BYTES = 256 * 1024
@@ -112,6 +117,8 @@ def read_grid(
     path: Path, encoding: str | None, delimiter: str | None, sheet: str | int | None
 ) -> tuple[pd.DataFrame, str, str | None]:
     """The file as a table of strings with no header interpretation."""
+    import pandas as pd
+
     if not path.is_file():
         raise ExportFormatError(f"{path}: file not found")
     with open(path, "rb") as handle:  # read-only: raw data is never modified
@@ -161,6 +168,9 @@ def read_grid(
 
 
 def read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
+    import numpy as np
+    import pandas as pd
+
     try:
         grid = pd.read_excel(
             path,

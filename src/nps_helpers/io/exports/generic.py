@@ -3,10 +3,13 @@ write them (CSV or XLSX). The fallback when no other layout is recognised."""
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from nps_helpers.io.exports.base import unique_names
 from nps_helpers.io.exports.layout import Header, Layout
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def detect(grid: pd.DataFrame) -> bool:

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 import re
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from nps_helpers.io.exports.base import unique_names
 from nps_helpers.io.exports.layout import Header, Layout
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _IMPORT_ID = re.compile(r'^\s*\{\s*"ImportId"')
 

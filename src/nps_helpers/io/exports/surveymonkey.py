@@ -4,11 +4,13 @@
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from nps_helpers.io.exports.base import unique_names
 from nps_helpers.io.exports.layout import Header, Layout
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def detect(grid: pd.DataFrame) -> bool:
@@ -17,6 +19,9 @@ def detect(grid: pd.DataFrame) -> bool:
 
 
 def header(grid: pd.DataFrame) -> Header:
+    import numpy as np
+    import pandas as pd
+
     top = pd.Series([str(v) for v in grid.iloc[0]]).replace("", np.nan).ffill().fillna("")
     subs = [str(v).strip() for v in grid.iloc[1]] if len(grid) > 1 else [""] * len(top)
     names = []
