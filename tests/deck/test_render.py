@@ -305,3 +305,12 @@ def test_slug_is_always_an_id(text):
     got = slug(text)
     assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", got)
     assert slug(got) == got
+
+
+def test_prime_renders_an_empty_deck_and_leaves_rendering_as_it_was():
+    from nps_helpers.deck.render import prime
+
+    nb = named_notebook()
+    before = render_deck(nb, "T")
+    assert prime() is None
+    assert render_deck(nb, "T") == before

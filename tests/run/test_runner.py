@@ -118,7 +118,7 @@ def test_warm_up_imports_in_the_kernel_and_leaves_the_namespace_empty(tmp_path):
     namespace the notebooks see."""
     from jupyter_core.utils import run_sync
 
-    from nps_helpers.run.runner import finish_warm_up, shared_kernel, warm_up
+    from nps_helpers.run.runner import SKIPPED_MODULES, finish_warm_up, shared_kernel, warm_up
 
     log = tmp_path / "kernel.log"
     with shared_kernel(ensure_kernel(), tmp_path, log) as km:
@@ -132,9 +132,11 @@ def test_warm_up_imports_in_the_kernel_and_leaves_the_namespace_empty(tmp_path):
                 "import sys, gc\n"
                 "print(sorted(m for m in ('colorsys', 'wave', 'no_such_module_for_nps') "
                 "if m in sys.modules), "
-                "sorted(k for k in globals() if 'warm' in k or k == '_gc'), "
-                "gc.get_freeze_count() > 1000, gc.isenabled())"
+                "sorted(k for k in globals() if 'warm' in k or k in ('_gc', '_sys', '_name')), "
+                "gc.get_freeze_count() > 1000, gc.isenabled(), "
+                "[sys.modules.get(m, 'absent') for m in SKIPPED])"
             )
+            code = f"SKIPPED = {list(SKIPPED_MODULES)!r}\n" + code
             reply = run_sync(kc.execute_interactive)(
                 code,
                 timeout=60,
@@ -143,8 +145,9 @@ def test_warm_up_imports_in_the_kernel_and_leaves_the_namespace_empty(tmp_path):
         finally:
             kc.stop_channels()
     assert reply["content"]["status"] == "ok"
-    # what the imports made is frozen: full collections no longer walk it
-    assert "".join(out).strip() == "['colorsys', 'wave'] [] True True"
+    # what the imports made is frozen: full collections no longer walk it; the skipped
+    # modules are marked absent, so importing them fails fast
+    assert "".join(out).strip() == "['colorsys', 'wave'] [] True True [None]"
 
 
 @pytest.mark.parametrize("module", WARM_MODULES)
