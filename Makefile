@@ -34,7 +34,7 @@ bench: setup  ## whole-wave benchmark against the floor (2k, 20k, 200k responses
 	$(BIN)/python benchmarks/run.py
 
 WAVE ?= 2026-H2
-profile: setup  ## flame graph of one wave run: CLI, kernel and its worker (py-spy): reports/profile-$(WAVE).svg
+profile: setup  ## flame graph of one wave run: the CLI and its kernel (py-spy): reports/profile-$(WAVE).svg
 	$(BIN)/py-spy record --subprocesses --rate 200 -o reports/profile-$(WAVE).svg -- \
 		$(BIN)/nps-wave run params/$(WAVE).yaml
 	$(BIN)/python benchmarks/cells.py reports/$(WAVE)/executed
