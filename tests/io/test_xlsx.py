@@ -57,6 +57,31 @@ def test_column_letter_matches_openpyxl(index):
     assert column_letter(index) == get_column_letter(index + 1)
 
 
+def test_calamine_reads_the_workbooks(tmp_path):
+    """calamine (Rust; what pandas' engine="calamine" and many tools use) reads the
+    cells without the optional ``r`` references, and the same values as openpyxl."""
+    path = write_workbook(tmp_path / "o.xlsx", {"calls": _frame(), "empty": _frame().iloc[:0]})
+    sheets = pd.read_excel(path, sheet_name=None, engine="calamine")
+    assert list(sheets) == ["calls", "empty"]
+    calls = sheets["calls"]
+    assert calls.columns.tolist() == [
+        "account",
+        "tier",
+        "score",
+        "arr",
+        "renewal",
+        "key",
+        "comment",
+    ]
+    assert calls["account"].tolist()[:2] == ["Acme & Sons <EU>", "Bolt"]
+    assert calls["score"].tolist() == [10, 3, 7, 0]
+    assert calls["arr"].iloc[0] == 1_250_000.5 and pd.isna(calls["arr"].iloc[1])
+    assert pd.Timestamp(calls["renewal"].iloc[0]).date().isoformat() == "2027-01-31"
+    assert calls["key"].tolist() == [True, False, True, False]
+    assert calls["comment"].tolist()[::3] == ["  leading spaces", "Ünïcödé ✓ 日本"]
+    assert sheets["empty"].empty
+
+
 def test_round_trip_through_openpyxl_keeps_values_and_types(tmp_path):
     path = write_workbook(tmp_path / "o.xlsx", {"calls": _frame(), "empty": _frame().iloc[:0]})
     book = openpyxl.load_workbook(path)
