@@ -13,6 +13,7 @@ from nps_helpers.followup import FollowupLists
 from nps_helpers.io import followup_files
 from nps_helpers.io.followup_files import _batches, _positions_by, _slug, write_followup
 from nps_helpers.text import themes
+from test_followup import responses
 
 SHEETS = [
     "detractor_calls",
@@ -22,49 +23,6 @@ SHEETS = [
     "reminders",
     "owner_response_rates",
 ]
-
-
-def responses():
-    rows = [  # account, tier, arr, renewal, owner, respondent, role, score, comment
-        (
-            "A",
-            "key",
-            1000.0,
-            "2027-06-01",
-            "Olga",
-            "c1",
-            "decision_maker",
-            2,
-            "the helpdesk ignores every ticket",
-        ),
-        ("A", "key", 1000.0, "2027-06-01", "Olga", "c2", "user", 10, "great support"),
-        ("B", "small", 50.0, "2026-11-20", "Ben", "c3", "user", 3, "too expensive"),
-        ("C", "small", 9000.0, "2028-01-01", "Ben", "c4", "user", 5, ""),
-        ("D", "premium", 500.0, "2027-09-01", "Olga", "c5", "user", 1, "bugs everywhere"),
-        ("E", "small", 10.0, "2027-01-01", "Ben", "c6", "user", 8, "fine, could be cheaper"),
-        ("F", "small", 20.0, "2027-01-01", "Ben", "c7", "user", 9, "love the product"),
-        ("G", "small", 30.0, "2027-01-01", "Ben", "c8", "user", 10, ""),
-    ]
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "account_id",
-            "tier",
-            "arr",
-            "renewal_date",
-            "owner",
-            "respondent_id",
-            "role",
-            "score",
-            "comment",
-        ],
-    )
-    frame["account_name"] = "Acc " + frame["account_id"]
-    frame["response_id"] = "r" + frame["respondent_id"]
-    frame["category"] = np.select(
-        [frame.score >= 9, frame.score >= 7], ["promoter", "passive"], "detractor"
-    )
-    return frame
 
 
 def demo_wave(project):

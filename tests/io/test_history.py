@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 
 from nps_helpers.io import history
-from nps_helpers.metrics.trend import nps_trend
 
 
 def wave(seed: int, n: int = 40) -> pd.DataFrame:
@@ -92,16 +91,3 @@ def test_read_history_columns(tmp_path):
     frame = history.read_history(tmp_path, columns=["score"])
     assert list(frame.columns) == ["score", "wave_id"]
     assert frame["score"].tolist() == [0, 4, 8, 1], "score = i * 4 % 11"
-
-
-def test_nps_trend_by_hand(tmp_path):
-    a = pd.DataFrame({"score": [10, 10, 3, 3] * 10, "tier": ["key"] * 40})
-    b = pd.DataFrame({"score": [10, 10, 10, 3] * 10, "tier": ["key"] * 40})
-    history.write_wave(a, tmp_path, "w1", dt.date(2026, 1, 1), dt.date(2026, 1, 31))
-    history.write_wave(b, tmp_path, "w2", dt.date(2026, 4, 1), dt.date(2026, 4, 30))
-    trend = nps_trend(history.read_history(tmp_path))
-    assert trend["nps"].tolist() == [0.0, 50.0]
-    assert pd.isna(trend.loc[0, "change"]) and trend.loc[1, "change"] == 50
-    assert trend.loc[1, "significant"]
-    by_tier = nps_trend(history.read_history(tmp_path), "tier", min_n=50)
-    assert by_tier["suppressed"].all() and by_tier["change"].isna().all()

@@ -1,34 +1,9 @@
-import numpy as np
 import pandas as pd
+from test_themes import responses
 
 from nps_helpers.text.quotes import verbatims
 from nps_helpers.text.scrub import scrubber
 from nps_helpers.text.themes import analyse
-
-
-def responses():
-    comments = [
-        "Support is slow and useless",
-        "Support team is fantastic",
-        "pricing is too high",
-        "great support, fair price",
-        "",
-        "ok",
-    ]
-    scores = [2, 10, 5, 9, 8, 7]
-    frame = pd.DataFrame(
-        {
-            "response_id": [f"r{i}" for i in range(6)],
-            "comment": comments,
-            "score": scores,
-            "role": "user",
-            "tier": "key",
-        }
-    )
-    frame["category"] = np.select(
-        [frame.score >= 9, frame.score >= 7], ["promoter", "passive"], "detractor"
-    )
-    return frame
 
 
 def test_verbatims_pick_on_theme_and_scrub():

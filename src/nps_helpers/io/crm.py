@@ -13,17 +13,9 @@ import pandas as pd
 
 from nps_helpers.errors import ExportFormatError
 from nps_helpers.io.exports.base import read_grid, unique_names
+from nps_helpers.params import ACCOUNT_COLUMNS
 
-ACCOUNT_REQUIRED = (
-    "account_id",
-    "account_name",
-    "tier",
-    "industry",
-    "region",
-    "arr",
-    "owner",
-    "renewal_date",
-)
+ACCOUNT_REQUIRED = ("account_id", *ACCOUNT_COLUMNS)
 INVITATION_REQUIRED = ("contact_id", "account_id", "bounced")
 
 

@@ -10,13 +10,13 @@ import numpy as np
 import pandas as pd
 
 from nps_helpers.metrics.scoring import DETRACTOR_MAX, PROMOTER_MIN, nps_summary
+from nps_helpers.params import ACCOUNT_COLUMNS
 
 STATUSES = ("at_risk", "stable", "advocate", "no_decision_maker")
 DIVERGENCE = {
     "dm_detract_users_promote": "decision-makers detract while users promote",
     "users_detract_dm_promote": "users detract while decision-makers promote",
 }
-ACCOUNT_ATTRIBUTES = ("account_name", "tier", "industry", "region", "arr", "owner", "renewal_date")
 
 
 def _group_counts(
@@ -103,7 +103,7 @@ def account_rollup(
     out["status"] = np.select(
         [risk, advocate, ~has_dm], ["at_risk", "advocate", "no_decision_maker"], "stable"
     )
-    attrs = [c for c in ACCOUNT_ATTRIBUTES if c in responses.columns]
+    attrs = [c for c in ACCOUNT_COLUMNS if c in responses.columns]
     first = responses.drop_duplicates("account_id").set_index("account_id")[attrs]
     out = first.join(out, how="right").reset_index()
     return out.sort_values(
