@@ -23,6 +23,32 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 SCREENSHOTS = REPO / "test-output" / "screenshots"
+#: The named slides of the demo deck (``deck.html#headline``), in order: the ``slide:``
+#: tags of notebooks/wave_report.ipynb with the keys of the cells that start several.
+DEMO_SLIDES = [
+    "title",
+    "headline",
+    "trend",
+    "segment-tier",
+    "segment-role",
+    "segment-industry",
+    "segment-region",
+    "segment-product",
+    "cross-tier-role",
+    "key-accounts",
+    "revenue-at-risk",
+    "coverage",
+    "rate-by-role",
+    "themes",
+    "themes-detail",
+    "detractor-quotes",
+    "promoter-quotes",
+    "closing-the-loop",
+    "data-quality",
+    "method",
+    "checks",
+    "uncaught-comments",
+]
 SMALL_ACCOUNTS = 60
 
 

@@ -13,36 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, make_project
+from conftest import CHROMIUM, CHROMIUM_ARGS, DEMO_SLIDES, SCREENSHOTS, make_project
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 NPS_WAVE = str(Path(sys.executable).with_name("nps-wave"))
 SHOTS = SCREENSHOTS
 #: The named slides of the demo deck, in order (the layout of notebooks/wave_report.ipynb).
-NAMED_SLIDES = [
-    "title",
-    "headline",
-    "trend",
-    "segment-tier",
-    "segment-role",
-    "segment-industry",
-    "segment-region",
-    "segment-product",
-    "cross-tier-role",
-    "key-accounts",
-    "revenue-at-risk",
-    "coverage",
-    "rate-by-role",
-    "themes",
-    "themes-detail",
-    "detractor-quotes",
-    "promoter-quotes",
-    "closing-the-loop",
-    "data-quality",
-    "method",
-    "checks",
-    "uncaught-comments",
-]
 PRAISE = "Support team is fantastic and fast <script>window.__pwned = 1</script>"
 COMPLAINT = (
     'Support is slow and useless <img src=x onerror="window.__pwned = 2"> '
@@ -170,7 +146,7 @@ def test_hostile_deck_in_the_browser(hostile_deck):
     assert not got["errors"], got["errors"]
     assert not got["outside"], got["outside"]
     assert len(set(got["ids"])) == got["slides"] >= 15
-    assert got["ids"] == NAMED_SLIDES
+    assert got["ids"] == DEMO_SLIDES
 
 
 def test_hostile_deck_sections_are_named_and_numbered(hostile_deck):
@@ -178,8 +154,8 @@ def test_hostile_deck_sections_are_named_and_numbered(hostile_deck):
     sections = [
         dict(re.findall(r'([\w-]+)="([^"]*)"', tag)) for tag in re.findall(r"<section[^>]*>", html)
     ]
-    assert [s["id"] for s in sections] == NAMED_SLIDES
-    assert [int(s["data-slide"]) for s in sections] == list(range(1, len(NAMED_SLIDES) + 1))
+    assert [s["id"] for s in sections] == DEMO_SLIDES
+    assert [int(s["data-slide"]) for s in sections] == list(range(1, len(DEMO_SLIDES) + 1))
     assert sections[1]["data-title"] == "Headline" and 'id="slide-' not in html
 
 

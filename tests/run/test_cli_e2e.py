@@ -16,6 +16,7 @@ import nbformat
 import pandas as pd
 import pytest
 
+from conftest import DEMO_SLIDES
 from nps_helpers.deck.format import fmt_money, fmt_nps
 from nps_helpers.metrics.scoring import nps_by, nps_summary
 
@@ -23,30 +24,6 @@ pytestmark = pytest.mark.e2e
 NPS_WAVE = str(Path(sys.executable).with_name("nps-wave"))
 REPO = Path(__file__).resolve().parents[2]
 #: The named slides of the demo deck (``deck.html#headline``), in order.
-DEMO_SLIDES = [
-    "title",
-    "headline",
-    "trend",
-    "segment-tier",
-    "segment-role",
-    "segment-industry",
-    "segment-region",
-    "segment-product",
-    "cross-tier-role",
-    "key-accounts",
-    "revenue-at-risk",
-    "coverage",
-    "rate-by-role",
-    "themes",
-    "themes-detail",
-    "detractor-quotes",
-    "promoter-quotes",
-    "closing-the-loop",
-    "data-quality",
-    "method",
-    "checks",
-    "uncaught-comments",
-]
 #: trend, tier, role, industry, region, product, theme impact, response rate by tier and role
 DECK_CHARTS = 9
 
