@@ -1,0 +1,2 @@
+"""The leadership deck: number formats, escaped HTML blocks, charts, slides, story,
+rendering, PDF."""

@@ -1,0 +1,1 @@
+"""The synthetic demo company: CRM files, invitation lists and Qualtrics exports."""

@@ -1,0 +1,1 @@
+"""The JupyterLab drill-down: pure selection logic and the ipywidgets app."""

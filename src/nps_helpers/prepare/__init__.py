@@ -1,0 +1,2 @@
+"""Raw export to canonical responses: values, columns, cleaning with reasons, the Great
+Expectations gate."""

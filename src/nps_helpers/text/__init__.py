@@ -1,0 +1,1 @@
+"""The open comments: codebook, matching, sentiment, themes, scrubbing, quotes, discovery."""
