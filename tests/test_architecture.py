@@ -22,6 +22,7 @@ MAX_CELL_LINES = 4
 
 #: Layers, lowest first: a layer imports only from layers below it (and within itself).
 RANK = {
+    "bundled": 0,
     "errors": 0,
     "io.exports": 0,
     "params": 0,
@@ -38,14 +39,15 @@ RANK = {
 }
 #: The registry of export layouts sits at the bottom beside params: params and the CLI
 #: take the list of formats from it, and it needs only the errors.
-BASE = {"errors", "params", "io.exports"}
+BASE = {"bundled", "errors", "params", "io.exports"}
 BELOW_THE_TOP = {layer for layer, rank in RANK.items() if rank < RANK["run"]}
 #: What each layer may import besides itself: a layer, or one module of a layer
 #: (``io.processed``: the deck takes the WaveData type, and no other io module).
 MAY_IMPORT: dict[str, set[str]] = {
+    "bundled": set(),
     "errors": set(),
     "io.exports": {"errors"},
-    "params": {"errors", "io.exports"},
+    "params": {"bundled", "errors", "io.exports"},
     "io": BASE,
     "metrics": BASE,
     # the NPS cut points are defined once, in metrics.scoring; text reads them

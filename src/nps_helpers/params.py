@@ -15,13 +15,14 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from nps_helpers.bundled import bundled
 from nps_helpers.errors import ParamsError
 from nps_helpers.io import exports
 
 CANONICAL_ROLES = ("decision_maker", "influencer", "user", "other")
 ACCOUNT_COLUMNS = ("account_name", "tier", "industry", "region", "arr", "owner", "renewal_date")
 #: The theme codebook a wave uses unless its params name another.
-DEFAULT_CODEBOOK = Path(__file__).resolve().parents[2] / "params" / "codebook.yaml"
+DEFAULT_CODEBOOK = bundled("params/codebook.yaml")
 
 
 class _Strict(BaseModel):
@@ -316,9 +317,25 @@ def load_params(path: str | Path) -> WaveParams:
 
     Examples
     --------
-    >>> p = load_params("params/2026-H2.yaml")  # doctest: +SKIP
-    >>> p.wave_id  # doctest: +SKIP
-    '2026-H2'
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> (root / "params").mkdir()
+    >>> wave = {
+    ...     "wave_id": "2026-H2",
+    ...     "company": "Northwind Systems",
+    ...     "field_start": "2026-10-01",
+    ...     "field_end": "2026-10-31",
+    ...     "inputs": {"export": "data/raw/2026-H2/survey_export.csv",
+    ...                "accounts": "data/raw/2026-H2/accounts.csv"},
+    ... }
+    >>> _ = (root / "params" / "2026-H2.yaml").write_text(yaml.safe_dump(wave))
+    >>> p = load_params(root / "params" / "2026-H2.yaml")
+    >>> p.wave_id, p.root == root.resolve()
+    ('2026-H2', True)
+    >>> p.path(p.inputs.export).relative_to(p.root).as_posix()
+    'data/raw/2026-H2/survey_export.csv'
+    >>> import shutil
+    >>> shutil.rmtree(root)
     """
     path = Path(path)
     raw = read_yaml_mapping(path, "params file")

@@ -122,3 +122,16 @@ def test_read_notebook(tmp_path):
     assert back.cells[1].source == "x = 1"
     assert back.cells[1].metadata.tags == ["slide:headline"]
     assert read_notebook(str(tmp_path / "n.ipynb")) == back
+
+
+def test_copy_if_missing_never_replaces_a_file(tmp_path):
+    from nps_helpers.io.files import copy_if_missing
+
+    source = tmp_path / "a.yaml"
+    source.write_text("mine: 1\n", encoding="utf-8")
+    target = tmp_path / "params" / "a.yaml"
+    assert copy_if_missing(source, target) is True
+    assert target.read_text(encoding="utf-8") == "mine: 1\n"
+    target.write_text("edited: 2\n", encoding="utf-8")
+    assert copy_if_missing(source, target) is False
+    assert target.read_text(encoding="utf-8") == "edited: 2\n"

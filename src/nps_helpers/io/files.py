@@ -47,3 +47,16 @@ def data_uri(path: str | Path | None) -> str | None:
     file = Path(path)
     kind = mimetypes.guess_type(file.name)[0] or "image/png"
     return f"data:{kind};base64," + base64.b64encode(file.read_bytes()).decode("ascii")
+
+
+def copy_if_missing(source: str | Path, target: str | Path) -> bool:
+    """Copy ``source`` to ``target`` unless ``target`` exists (an analyst's own file is
+    never replaced); True when it copied."""
+    import shutil
+
+    target = Path(target)
+    if target.exists():
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    return True

@@ -214,10 +214,27 @@ def _demo_present(root: Path) -> bool:
     return all((root / "data" / "raw" / w / "survey_export.csv").is_file() for w in DEMO_WAVES)
 
 
+def demo_params(root: Path) -> list[Path]:
+    """The demo waves' params and the codebook they name under ``<root>/params/``, copied
+    from the workbook's own where missing (an existing file is kept): the files copied."""
+    from nps_helpers.bundled import bundled
+    from nps_helpers.demo.company import DEMO_WAVES
+    from nps_helpers.io.files import copy_if_missing
+
+    copied = []
+    for name in [*(f"{wave}.yaml" for wave in DEMO_WAVES), "codebook.yaml"]:
+        target = root / "params" / name
+        if copy_if_missing(bundled(f"params/{name}"), target):
+            copied.append(target)
+    return copied
+
+
 def _cmd_demo_data(args: argparse.Namespace) -> int:
     from nps_helpers.demo.company import generate_demo
 
     root = Path(args.root)
+    for path in demo_params(root):
+        print(f"params: {path}")
     if _demo_present(root) and not args.force:
         print(f"Demo data already in {root / 'data' / 'raw'} (use --force to write it again).")
         return 0
@@ -234,6 +251,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from nps_helpers.run.runner import display_path, run_wave
 
     root = Path(args.root)
+    for path in demo_params(root):
+        print(f"The demo's params: {path}")
     if not _demo_present(root):
         print(f"Making the synthetic demo data under {root / 'data' / 'raw'}")
         generate_demo(root)

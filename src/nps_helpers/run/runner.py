@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from nps_helpers.bundled import bundled
 from nps_helpers.errors import NotebookFailedError, NpsWorkbookError
 from nps_helpers.io.files import read_notebook, write_text
 from nps_helpers.params import WaveParams, load_params
@@ -29,7 +30,7 @@ def display_path(path: Path) -> str:
 
 def default_notebooks_dir(params: WaveParams) -> Path:
     """``<root>/notebooks`` when it holds the wave notebooks, else the workbook's own."""
-    candidates = [params.root / "notebooks", Path(__file__).resolve().parents[3] / "notebooks"]
+    candidates = [params.root / "notebooks", bundled("notebooks")]
     for folder in candidates:
         if all((folder / name).is_file() for name in WAVE_NOTEBOOKS):
             return folder
