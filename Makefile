@@ -1,11 +1,13 @@
-# The workbook's two commands: `make demo` and `make test`. Both create .venv when missing.
+# The workbook's two commands: `make demo` and `make test`. Both create .venv when missing;
+# `make test` also installs Debian's chromium for the browser tests when it is missing.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 KERNEL := $(VENV)/share/jupyter/kernels/nps-workbook/kernel.json
 PYTEST_ARGS ?=
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test setup lint clean-outputs bench bench-analytics profile
+.PHONY: demo test setup browser lint clean-outputs bench bench-analytics profile
 
 # The venv is rebuilt when pyproject.toml changes.
 $(BIN)/nps-wave: pyproject.toml
@@ -23,7 +25,20 @@ setup: $(BIN)/nps-wave $(KERNEL)  ## create .venv, install the workbook, registe
 demo: setup  ## make the synthetic demo data (when missing) and run both demo waves
 	$(BIN)/nps-wave demo
 
-test: setup  ## run the whole test suite
+# The browser tests drive Debian's chromium (tests/conftest.py: CHROMIUM); pip cannot
+# install it. As root it is installed with apt; otherwise make stops and names the package.
+browser: $(CHROMIUM)  ## install Debian's chromium when it is missing (as root)
+
+$(CHROMIUM):
+	@if [ "$$(id -u)" -ne 0 ]; then \
+		echo "The browser tests need Debian's chromium: sudo apt-get install chromium" >&2; \
+		exit 2; \
+	fi
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
+	test -x $@
+
+test: browser setup  ## run the whole test suite: unit, e2e, browser, notebooks (nbval), doctests
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 lint: setup
