@@ -332,8 +332,18 @@ def test_demo_data_and_list(tmp_path):
     assert (tmp_path / "data" / "raw" / "2026-H2" / "survey_export.csv").is_file()
     again = nps_wave("demo-data", "--root", str(tmp_path), cwd=tmp_path)
     assert "already" in again.stdout
+    # the demo's params (and the codebook they name) come with the data, so the waves
+    # can be run at once; none has been run yet
+    assert {p.name for p in (tmp_path / "params").iterdir()} == {
+        "2026-H1.yaml",
+        "2026-H2.yaml",
+        "codebook.yaml",
+    }
     listed = nps_wave("list", "--root", str(tmp_path), cwd=tmp_path)
-    assert "No wave params" in listed.stdout
+    assert listed.stdout.count("processed: no") == 2 and "deck: no" in listed.stdout
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert "No wave params" in nps_wave("list", "--root", str(empty), cwd=empty).stdout
 
 
 def _deck_browser():
