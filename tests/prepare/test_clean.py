@@ -389,3 +389,55 @@ def test_every_input_row_is_kept_or_rejected_once(rows):
     assert result.responses["response_id"].is_unique
     assert result.responses["respondent_id"].is_unique
     assert result.responses["score"].between(0, 10).all()
+
+
+def test_fall_back_hour_responses_are_kept_and_counted():
+    """Issue 21: 10 Qualtrics responses at 01:05-01:30 on 2026-11-01 (America/Denver, the
+    hour the clocks show twice) were rejected as invalid_timestamp; one in the skipped
+    spring hour too. They are kept, read as DST-unclear, and counted in the quality dict."""
+    minutes = (5, 8, 10, 12, 15, 18, 20, 24, 27, 30)
+    times = [f"2026-11-01 01:{m:02d}:00" for m in minutes] + [
+        "2026-03-08 02:30:00",  # skipped: read as 03:30 MDT
+        "2026-11-01 02:30:00",  # after the fold, plain MST
+        "never",
+    ]
+    data = pd.DataFrame(
+        {
+            "ResponseId": [f"R{i:02d}" for i in range(len(times))],
+            "EndDate": times,
+            "ExternalReference": [f"C{i:02d}" for i in range(len(times))],
+            "account_id": "A1",
+            "Q1": "9",
+        }
+    )
+    data.insert(0, "input_row", range(1, len(data) + 1))
+    raw = exports.RawExport(
+        data=data,
+        source="denver.csv",
+        format="qualtrics",
+        questions={"Q1": "How likely are you to recommend us?"},
+        timezones={"EndDate": "America/Denver"},
+    )
+    opts = clean.CleanOptions(columns={"score": "Q1"}, tiers=("small", "key"))
+    result = clean.clean_responses(raw, HAND_ACCOUNTS.assign(tier=["key", "small"]), opts)
+    q, r = result.quality, result.responses
+    assert q["rejected_by_reason"] == {"invalid_timestamp": 1}
+    assert q["kept"] == 12
+    assert q["dst_times"] == {"fold": 10, "gap": 1}
+    assert any("fall-back hour" in note for note in q["notes"])
+    when = r.set_index("response_id")["responded_at"]
+    assert when["R00"] == pd.Timestamp("2026-11-01 07:05", tz="UTC"), "01:05 MDT, UTC-6"
+    assert when["R10"] == pd.Timestamp("2026-03-08 09:30", tz="UTC")
+    assert when["R11"] == pd.Timestamp("2026-11-01 09:30", tz="UTC"), "02:30 MST, UTC-7"
+
+
+def test_no_dst_times_counted_without_a_zone_or_date():
+    assert clean.clean_responses(hand_export(), HAND_ACCOUNTS, HAND_OPTIONS).quality[
+        "dst_times"
+    ] == {"fold": 0, "gap": 0}
+    raw = hand_export()
+    raw = exports.RawExport(
+        data=raw.data.drop(columns="EndDate"), source="x.csv", questions=raw.questions
+    )
+    opts = clean.CleanOptions(columns={"score": "Q1"}, role_map=HAND_OPTIONS.role_map)
+    assert clean.clean_responses(raw, None, opts).quality["dst_times"] == {"fold": 0, "gap": 0}

@@ -19,7 +19,7 @@ from nps_helpers.io.exports import RawExport
 from nps_helpers.metrics.scoring import classify
 from nps_helpers.params import CANONICAL_ROLES, WaveParams
 from nps_helpers.prepare.columns import detect_columns, nps_group_column
-from nps_helpers.prepare.values import parse_scores, parse_timestamps, stripped_text
+from nps_helpers.prepare.values import parse_scores, read_timestamps, stripped_text
 
 #: Why a row is not kept, in the order they are checked.
 REASONS = {
@@ -261,7 +261,9 @@ def clean_responses(
     for code in ("missing_score", "invalid_score", "score_out_of_range"):
         reject(score_problem == code, code)
     if col("responded_at"):
-        when = parse_timestamps(data[col("responded_at")], raw.timezones.get(col("responded_at")))
+        when, dst = read_timestamps(
+            data[col("responded_at")], raw.timezones.get(col("responded_at"))
+        )
         reject(when.isna(), "invalid_timestamp")
         if opts.window:
             lo = pd.Timestamp(opts.window[0], tz="UTC")
@@ -269,6 +271,7 @@ def clean_responses(
             reject((when < lo) | (when >= hi), "outside_field_window")
     else:
         when = pd.Series(pd.NaT, index=data.index, dtype="datetime64[ns, UTC]")
+        dst = pd.Series(None, index=data.index, dtype=object)
         notes.append("the export has no response date column: responded_at is empty")
 
     # accounts
@@ -432,7 +435,16 @@ def clean_responses(
         "rejected_by_reason": {k: int(by_reason[k]) for k in REASONS if k in by_reason},
         "reasons": REASONS,
         "notes": notes,
+        # kept naive times daylight saving made unclear, read not rejected (issue 21)
+        "dst_times": {k: int((dst[kept] == k).sum()) for k in ("fold", "gap")},
     }
+    if sum(quality["dst_times"].values()):
+        notes.append(
+            "times in the daylight-saving change: {fold} in the fall-back hour read as the "
+            "earlier instant, {gap} in the skipped hour moved forward".format(
+                **quality["dst_times"]
+            )
+        )
     group = nps_group_column(raw, col("score"))
     if group:
         quality["nps_group_check"] = nps_group_check(

@@ -48,18 +48,64 @@ def parse_timestamps(values: pd.Series, timezone: str | None = None) -> pd.Serie
 
     ISO dates are read fast; other layouts (``10/03/2026 02:11:33 PM``) one by one.
     Naive times are in ``timezone`` (Qualtrics names it in its ImportId row), else UTC.
+    A time the clocks show twice (the fall-back hour) is the earlier instant; a time
+    they skip (the spring-forward hour) is read with the offset from before the change,
+    which moves it forward by the gap; :func:`read_timestamps` also says which rows.
+    """
+    return read_timestamps(values, timezone)[0]
+
+
+def read_timestamps(values: pd.Series, timezone: str | None = None) -> tuple[pd.Series, pd.Series]:
+    """:func:`parse_timestamps`, and per row where daylight saving time decided.
+
+    Returns
+    -------
+    (when, dst)
+        ``when`` as UTC timestamps; ``dst`` per row: "fold" for a naive time in the
+        fall-back hour (read as the earlier of its two instants), "gap" for one in the
+        spring-forward hour (moved forward by the gap's length), else None.
     """
     text = stripped_text(values)
+    dst = pd.Series(np.full(len(values), None, dtype=object), index=values.index)
     if timezone:
         parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
         rest = parsed.isna() & (text != "")
         if rest.any():
             parsed[rest] = pd.to_datetime(text[rest], format="mixed", errors="coerce")
         if parsed.dt.tz is None:
-            parsed = parsed.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="NaT")
-        return parsed.dt.tz_convert("UTC")
+            exact = parsed.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="NaT")
+            unclear = exact.isna() & parsed.notna()
+            if unclear.any():  # rare: only then localize those rows again
+                exact, dst = _daylight_saving(parsed, exact, unclear, timezone)
+            parsed = exact
+        return parsed.dt.tz_convert("UTC"), dst
     parsed = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
     rest = parsed.isna() & (text != "")
     if rest.any():
         parsed[rest] = pd.to_datetime(text[rest], format="mixed", errors="coerce", utc=True)
-    return parsed
+    return parsed, dst
+
+
+def _daylight_saving(
+    parsed: pd.Series, exact: pd.Series, unclear: pd.Series, timezone: str
+) -> tuple[pd.Series, pd.Series]:
+    """The naive times that daylight saving makes unclear, read as :mod:`zoneinfo` reads
+    them (PEP 495, fold=0): in a fold the earlier instant, in a gap the offset from before
+    the change, which moves the time forward by the gap's length (02:30 in a 02:00-03:00
+    gap is 03:30 summer time: a clock that had not sprung forward yet). Not pandas'
+    ``shift_forward``: it collapses a gap to one instant, and to whole hours even where
+    the gap is half an hour (Australia/Lord_Howe)."""
+    walls = parsed[unclear]
+    earlier = walls.dt.tz_localize(timezone, ambiguous=True, nonexistent="NaT").copy()
+    gap = earlier.isna()
+    # the offset in force before the change: a day earlier (changes are months apart)
+    day_before = (walls[gap] - pd.Timedelta(days=1)).dt.tz_localize(
+        timezone, ambiguous=True, nonexistent="shift_forward"
+    )
+    offset = day_before.dt.tz_localize(None) - day_before.dt.tz_convert("UTC").dt.tz_localize(None)
+    earlier[gap] = (walls[gap] - offset).dt.tz_localize("UTC").dt.tz_convert(timezone)
+    read = exact.copy()
+    read[unclear] = earlier
+    dst = pd.Series(np.full(len(parsed), None, dtype=object), index=parsed.index)
+    dst[unclear] = np.where(gap, "gap", "fold")
+    return read, dst
