@@ -9,11 +9,15 @@ The registry lists the layouts in the order detection tries them; params
     raw = read_export("data/raw/2026-H2/survey_export.csv")   # layout detected
     raw.format, raw.columns
 
-Formats: Qualtrics CSV (three header rows with the ImportId row, UTF-8 with BOM, or the
-legacy two-row export, also UTF-16 tab-separated), SurveyMonkey CSV and XLSX (two header
-rows: question, then sub-answer), and one-header CSV/XLSX as Delighted, CustomerGauge,
-Typeform or Google Forms write them. ``input_row`` numbers the data records of the file
-from 1, after its header rows (blank lines are not records).
+Layouts, in detection order: ``qualtrics`` (three header rows with the ImportId row,
+UTF-8 with BOM), ``qualtrics_legacy`` (V1..Vn or ResponseID ids, then labels; also UTF-16
+tab-separated), ``surveymonkey`` (CSV and XLSX, question row then sub-answer row),
+``microsoft_forms``, ``typeform``, ``delighted``, ``google_forms`` (one header row each,
+recognised by their own column names) and ``generic`` (one header row, anything else).
+The multi-row layouts come first; a one-row layout recognised by several column names
+comes before ``google_forms``, recognised by its first cell alone. ``input_row`` numbers
+the data records of the file from 1, after its header rows (blank lines are not
+records).
 """
 
 from __future__ import annotations
@@ -21,7 +25,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from nps_helpers.errors import ExportFormatError
-from nps_helpers.io.exports import generic, qualtrics, surveymonkey
+from nps_helpers.io.exports import (
+    delighted,
+    generic,
+    google_forms,
+    microsoft_forms,
+    qualtrics,
+    qualtrics_legacy,
+    surveymonkey,
+    typeform,
+)
 from nps_helpers.io.exports.base import RawExport, read_grid
 from nps_helpers.io.exports.layout import Layout
 
@@ -30,7 +43,17 @@ __all__ = ["LAYOUTS", "RawExport", "detect_format", "names", "read_export", "reg
 #: The known layouts by name, in the order detection tries them (generic last: it
 #: accepts any grid).
 LAYOUTS: dict[str, Layout] = {
-    layout.name: layout for layout in (qualtrics.LAYOUT, surveymonkey.LAYOUT, generic.LAYOUT)
+    layout.name: layout
+    for layout in (
+        qualtrics.LAYOUT,
+        qualtrics_legacy.LAYOUT,
+        surveymonkey.LAYOUT,
+        microsoft_forms.LAYOUT,
+        typeform.LAYOUT,
+        delighted.LAYOUT,
+        google_forms.LAYOUT,
+        generic.LAYOUT,
+    )
 }
 
 
@@ -113,12 +136,14 @@ def read_export(
 
 
 def read_qualtrics(path: str | Path) -> RawExport:
-    """Read a Qualtrics export; a file of another shape is an :class:`ExportFormatError`."""
+    """Read a Qualtrics export (current or legacy); a file of another shape is an
+    :class:`ExportFormatError`."""
     path = Path(path)
     grid, _, _ = read_grid(path, None, None, None)
-    if not qualtrics.detect(grid):
-        raise ExportFormatError(
-            f"{path}: not a Qualtrics CSV export: expected three header rows with ImportId JSON "
-            "in the third row"
-        )
-    return read_export(path, format="qualtrics")
+    for layout in (qualtrics, qualtrics_legacy):
+        if layout.detect(grid):
+            return read_export(path, format=layout.LAYOUT.name)
+    raise ExportFormatError(
+        f"{path}: not a Qualtrics CSV export: expected three header rows with ImportId JSON "
+        "in the third row (or the legacy two, V1..Vn or ResponseID ids then labels)"
+    )

@@ -1,12 +1,11 @@
-"""One header row of column names, as Delighted, CustomerGauge, Typeform or Google Forms
+"""One header row of column names, as CustomerGauge, a CRM report or a hand-made sheet
 write them (CSV or XLSX). The fallback when no other layout is recognised."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from nps_helpers.io.exports.base import unique_names
-from nps_helpers.io.exports.layout import Header, Layout
+from nps_helpers.io.exports.layout import Header, Layout, one_header_row
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -18,13 +17,12 @@ def detect(grid: pd.DataFrame) -> bool:
 
 
 def header(grid: pd.DataFrame) -> Header:
-    columns = unique_names([str(v) for v in grid.iloc[0]])
-    return Header(columns=columns, rows=1, questions=dict(zip(columns, columns, strict=True)))
+    return one_header_row(grid)
 
 
 LAYOUT = Layout(
     name="generic",
-    description="one header row (Delighted, CustomerGauge, Typeform, Google Forms, ...)",
+    description="one header row (CustomerGauge, CRM reports, hand-made sheets, ...)",
     detect=detect,
     header=header,
 )

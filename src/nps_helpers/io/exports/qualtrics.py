@@ -1,6 +1,9 @@
-"""Qualtrics CSV: three header rows (column ids, question text, ImportId JSON with time
-zones), often UTF-8 with BOM; the legacy export has the first two rows only (its second
-row names "Response ID"), sometimes as UTF-16 tab-separated text."""
+"""Qualtrics CSV as exported today: three header rows (column ids, question text, then
+the ImportId JSON row with time zones), often UTF-8 with a byte-order mark.
+
+Detection: the third row holds a ``{"ImportId": ...}`` cell. The legacy export, without
+that row, is :mod:`~nps_helpers.io.exports.qualtrics_legacy`.
+"""
 
 from __future__ import annotations
 
@@ -9,37 +12,32 @@ import re
 from typing import TYPE_CHECKING
 
 from nps_helpers.io.exports.base import unique_names
-from nps_helpers.io.exports.layout import Header, Layout
+from nps_helpers.io.exports.layout import Header, Layout, cells
 
 if TYPE_CHECKING:
     import pandas as pd
 
-_IMPORT_ID = re.compile(r'^\s*\{\s*"ImportId"')
+_IMPORT_ID = re.compile(r'^\{\s*"ImportId"')
 
 
-def _has_import_ids(grid: pd.DataFrame) -> bool:
-    return len(grid) >= 3 and any(_IMPORT_ID.match(str(v)) for v in grid.iloc[2])
+def has_import_ids(grid: pd.DataFrame) -> bool:
+    """Whether the third row of the grid is Qualtrics' ImportId row."""
+    return any(_IMPORT_ID.match(v) for v in cells(grid, 2))
 
 
 def detect(grid: pd.DataFrame) -> bool:
-    if _has_import_ids(grid):
-        return True
-    row0 = {str(v).strip().lower().replace(" ", "") for v in grid.iloc[0]} if len(grid) else set()
-    # legacy export: column ids, then question text, no ImportId row
-    return (
-        "responseid" in row0
-        and len(grid) >= 2
-        and "response id" in {str(v).strip().lower() for v in grid.iloc[1]}
-    )
+    return has_import_ids(grid)
 
 
 def header(grid: pd.DataFrame) -> Header:
-    rows = 3 if _has_import_ids(grid) else 2
-    columns = unique_names([str(v) for v in grid.iloc[0]])
-    questions = dict(zip(columns, (str(v) for v in grid.iloc[1]), strict=True))
+    """Column ids, question texts and time zones; two header rows when the ImportId row is
+    missing (a legacy file read with ``format="qualtrics"``)."""
+    rows = 3 if has_import_ids(grid) else 2
+    columns = unique_names(cells(grid, 0))
+    questions = dict(zip(columns, cells(grid, 1) or columns, strict=True))
     timezones: dict[str, str] = {}
     if rows == 3:
-        for col, meta in zip(columns, grid.iloc[2], strict=True):
+        for col, meta in zip(columns, cells(grid, 2), strict=True):
             try:
                 tz = json.loads(meta).get("timeZone")
             except (json.JSONDecodeError, AttributeError):
@@ -51,7 +49,7 @@ def header(grid: pd.DataFrame) -> Header:
 
 LAYOUT = Layout(
     name="qualtrics",
-    description="Qualtrics: column ids, question text and ImportId rows (or the legacy two)",
+    description="Qualtrics: column ids, question text and ImportId rows",
     detect=detect,
     header=header,
     min_rows=2,
