@@ -226,3 +226,22 @@ def test_owner_workbooks_do_not_depend_on_batching(project, monkeypatch, tmp_pat
     for name, sheets in books[1].items():
         for sheet, frame in sheets.items():
             pd.testing.assert_frame_equal(frame, books[10**9][name][sheet], obj=f"{name}/{sheet}")
+
+
+def test_owners_whose_names_give_one_file_name_each_get_a_workbook(tmp_path):
+    from nps_helpers.io.followup_files import owner_files
+
+    assert owner_files(["Ann-Lee", "Ann Lee", "Bo", "ann lee"]) == {
+        "Ann Lee": "ann-lee.xlsx",
+        "Ann-Lee": "ann-lee-2.xlsx",
+        "Bo": "bo.xlsx",
+        "ann lee": "ann-lee-3.xlsx",
+    }
+    frame = pd.DataFrame(
+        {"owner": ["Ann Lee", "Ann-Lee", "Ann Lee"], "respondent_id": ["a", "b", "c"]}
+    )
+    write_followup({"calls": frame}, ["Ann Lee", "Ann-Lee"], "# note\n", tmp_path)
+    first = pd.read_excel(tmp_path / "owners" / "ann-lee.xlsx")
+    second = pd.read_excel(tmp_path / "owners" / "ann-lee-2.xlsx")
+    assert first["respondent_id"].tolist() == ["a", "c"]
+    assert second["respondent_id"].tolist() == ["b"]

@@ -51,6 +51,23 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", str(text)).strip("-").lower() or "unknown"
 
 
+def owner_files(owners: Iterable[str]) -> dict[str, str]:
+    """Each owner's workbook name: the slug of the name, and ``-2``, ``-3``... for owners
+    whose names give the same slug ("Ann Lee", "Ann-Lee"), in sorted order of the names,
+    so no owner's workbook overwrites another's and reruns give the same names."""
+    names: dict[str, str] = {}
+    used: set[str] = set()
+    for owner in sorted(owners):
+        base = _slug(owner)
+        name, n = base, 1
+        while name in used:
+            n += 1
+            name = f"{base}-{n}"
+        used.add(name)
+        names[owner] = f"{name}.xlsx"
+    return names
+
+
 def write_followup(
     lists: Mapping[str, pd.DataFrame], owners: Iterable[str], note: str, out: str | Path
 ) -> dict[str, Path]:
@@ -84,6 +101,7 @@ def write_followup(
     }
     none = np.array([], dtype=np.int64)
     owners = sorted(owners)
+    files = owner_files(owners)
     sizes = [sum(len(rows.get(o, none)) for _, rows in groups.values()) for o in owners]
     batches = _batches(owners, sizes, OWNER_BATCH_ROWS)
 
@@ -99,7 +117,7 @@ def write_followup(
                 spans[name] = list(zip(ends - [len(part) for part in parts], ends, strict=True))
             for i, owner in enumerate(batch):
                 write_workbook(
-                    owners_dir / f"{_slug(owner)}.xlsx",
+                    owners_dir / files[owner],
                     {
                         name: table.take(np.arange(*spans[name][i]))
                         for name, table in tables.items()
