@@ -198,6 +198,10 @@ def _column_tails(values: pd.Series) -> tuple[np.ndarray, int]:
             keep = text.notna().to_numpy()  # numbers, dates, mixtures: as str() shows them
             text = pd.Series(None, index=values.index, dtype=object)
             text[keep] = values[keep].astype(str).to_numpy(dtype=object)
+        # NUL is dropped from cells anyway (illegal in XML); dropped first, since
+        # pandas' factorize reads text only up to a NUL ("" and "\x000" would be one value)
+        if text.str.contains("\x00", regex=False, na=False).any():
+            text = text.str.replace("\x00", "", regex=False)
         # each distinct text once (ids and names repeat down a list); "" is no value
         codes, uniques = pd.factorize(text, use_na_sentinel=True)
         uniques = pd.Series(uniques, dtype=object)
