@@ -1,6 +1,7 @@
 """The export registry, the layouts it holds and what every layout shares (io.exports)."""
 
 import re
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -12,14 +13,19 @@ from nps_helpers.errors import ExportFormatError
 from nps_helpers.io.exports import (
     LAYOUTS,
     RawExport,
+    delighted,
     detect_format,
     generic,
+    google_forms,
+    microsoft_forms,
     names,
     qualtrics,
+    qualtrics_legacy,
     read_export,
     read_qualtrics,
     register,
     surveymonkey,
+    typeform,
 )
 from nps_helpers.io.exports.base import (
     DELIMITERS,
@@ -29,7 +35,24 @@ from nps_helpers.io.exports.base import (
     sniff_encoding,
     unique_names,
 )
-from nps_helpers.io.exports.layout import Header, Layout
+from nps_helpers.io.exports.layout import Header, Layout, cells, keys, one_header_row
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "exports"
+
+#: Each fixture under tests/data/exports: its layout, header rows and responses.
+FIXTURES = {
+    "qualtrics.csv": ("qualtrics", 3, 14),
+    "qualtrics_legacy.csv": ("qualtrics_legacy", 2, 12),
+    "qualtrics_legacy_utf16.tsv": ("qualtrics_legacy", 2, 11),
+    "surveymonkey.csv": ("surveymonkey", 2, 13),
+    "surveymonkey_old.csv": ("surveymonkey", 2, 12),
+    "google_forms.csv": ("google_forms", 1, 15),
+    "typeform.csv": ("typeform", 1, 12),
+    "microsoft_forms.csv": ("microsoft_forms", 1, 14),
+    "delighted.csv": ("delighted", 1, 13),
+    "generic.csv": ("generic", 1, 10),
+}
+RECOMMEND = "How likely are you to recommend Brightline to a colleague?"
 
 
 def grid(rows) -> pd.DataFrame:
@@ -159,12 +182,23 @@ def test_header_rows_without_responses_and_too_few_rows(tmp_path):
 
 
 # ------------------------------------------------------------------------ registry
+ORDER = (
+    "qualtrics",
+    "qualtrics_legacy",
+    "surveymonkey",
+    "microsoft_forms",
+    "typeform",
+    "delighted",
+    "google_forms",
+)
+
+
 def test_names_in_detection_order():
-    assert names() == ("qualtrics", "surveymonkey", "generic")
+    assert names() == (*ORDER, "generic")
     assert names() == tuple(LAYOUTS) and all(LAYOUTS[n].name == n for n in names())
-    assert LAYOUTS["qualtrics"] is qualtrics.LAYOUT
-    assert LAYOUTS["surveymonkey"] is surveymonkey.LAYOUT
-    assert LAYOUTS["generic"] is generic.LAYOUT
+    modules = (qualtrics, qualtrics_legacy, surveymonkey, microsoft_forms, typeform, delighted)
+    for module in (*modules, google_forms, generic):
+        assert LAYOUTS[module.LAYOUT.name] is module.LAYOUT
 
 
 def _acme_header(g: pd.DataFrame) -> Header:
@@ -183,7 +217,7 @@ ACME = Layout(
 
 def test_register_puts_a_new_layout_before_generic(registry, tmp_path):
     register(ACME)
-    assert names() == ("qualtrics", "surveymonkey", "acme", "generic")
+    assert names() == (*ORDER, "acme", "generic")
     assert detect_format(grid([["#acme", ""], ["score", "comment"], ["9", "ok"]])) == "acme"
     path = tmp_path / "acme.csv"
     path.write_text("#acme,\nscore,comment\n9,good\n3,slow\n", encoding="utf-8")
@@ -196,7 +230,7 @@ def test_register_replaces_the_layout_of_the_same_name(registry):
     register(ACME)
     other = Layout("acme", "never recognised", detect=lambda g: False, header=_acme_header)
     register(other)
-    assert names() == ("qualtrics", "surveymonkey", "acme", "generic"), "listed once"
+    assert names() == (*ORDER, "acme", "generic"), "listed once"
     assert LAYOUTS["acme"] is other
     assert detect_format(grid([["#acme", ""], ["score", "comment"]])) == "generic"
     mine = Layout("generic", "mine", detect=lambda g: True, header=generic.header)
@@ -211,7 +245,13 @@ def test_detect_format():
     g = grid([["ResponseId", "Q1"], ["Response ID", "How?"], ['{"ImportId":"x"}', "{}"]])
     assert detect_format(g) == "qualtrics"
     legacy = grid([["ResponseID", "Q1"], ["Response ID", "How likely?"], ["R_1", "9"]])
-    assert detect_format(legacy) == "qualtrics"
+    assert detect_format(legacy) == "qualtrics_legacy"
+    v_ids = grid([["V1", "V2", "V3", "Q1"], ["ResponseID", "ResponseSet", "Name", "How?"]])
+    assert detect_format(v_ids) == "qualtrics_legacy"
+    assert detect_format(grid([["RespondentID", "CollectorID"], ["", ""]])) == "surveymonkey"
+    assert detect_format(grid([["Timestamp", "Score"], ["1/2/2026 9:00:00", "9"]])) == (
+        "google_forms"
+    )
     assert detect_format(grid([])) == "generic", "an empty grid is no layout in particular"
 
 
@@ -242,16 +282,12 @@ def test_qualtrics_with_import_ids_and_time_zones():
     assert qualtrics.LAYOUT.min_rows == 2
 
 
-def test_legacy_two_row_qualtrics():
+def test_qualtrics_without_import_ids_is_not_qualtrics_but_reads_when_forced():
     legacy = grid([["Response ID", "Q1"], ["Response ID", "How likely?"], ["R_1", "9"]])
-    assert qualtrics.detect(legacy)
+    assert not qualtrics.detect(legacy) and not qualtrics.has_import_ids(legacy)
     head = qualtrics.header(legacy)
     assert (head.rows, head.columns, head.timezones) == (2, ["Response ID", "Q1"], {})
     assert head.questions == {"Response ID": "Response ID", "Q1": "How likely?"}
-    # column ids alone, or "Response ID" in the second row alone, are not Qualtrics
-    assert not qualtrics.detect(grid([["ResponseId", "Q1"], ["R_1", "9"]]))
-    assert not qualtrics.detect(grid([["id", "Q1"], ["Response ID", "How likely?"]]))
-    assert not qualtrics.detect(grid([["ResponseId", "Q1"]]))
     assert not qualtrics.detect(grid([]))
 
 
@@ -277,7 +313,11 @@ def test_surveymonkey_sub_answer_names():
     ]
     assert head.questions["Features - Alerts"] == "Features", "the question carries over"
     assert head.questions["Why? (2)"] == "Why?"
-    assert not surveymonkey.detect(grid([["Respondent ID", "Q1"], ["", "Response"]]))
+    # without a collector id, the sub-answer row says it (exports trimmed to a few columns)
+    assert surveymonkey.detect(grid([["Respondent ID", "Q1"], ["", "Response"]]))
+    assert not surveymonkey.detect(grid([["Respondent ID", "Q1"], ["11", "Response"]]))
+    assert not surveymonkey.detect(grid([["Respondent ID", "Q1"], ["", "9"]]))
+    assert not surveymonkey.detect(grid([["Respondent ID", "Q1"]]))
     assert not surveymonkey.detect(grid([]))
 
 
@@ -292,6 +332,55 @@ def test_generic_header():
     head = generic.header(g)
     assert (head.rows, head.columns) == (1, ["id", "score", "column_3", "id (2)"])
     assert head.questions == {c: c for c in head.columns} and head.timezones == {}
+
+
+def test_cells_keys_and_one_header_row():
+    g = grid([[" ID ", "Score", ""], ["1", " 9 ", "x"]])
+    assert cells(g, 0) == ["ID", "Score", ""] and cells(g, 1) == ["1", "9", "x"]
+    assert cells(g, 2) == [] and cells(grid([]), 0) == []
+    assert keys(g, 0) == {"id", "score", ""} and keys(g, 5) == set()
+    head = one_header_row(g, timezones={"Score": "UTC"})
+    assert (head.rows, head.columns) == (1, ["ID", "Score", "column_3"])
+    assert head.questions["Score"] == "Score" and head.timezones == {"Score": "UTC"}
+    assert one_header_row(g).timezones == {}
+
+
+# ------------------------------------------------------------------------ fixtures
+def test_every_fixture_is_listed():
+    files = {p.name for p in DATA.iterdir() if p.name != "README.md"}
+    assert files == set(FIXTURES)
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    assert all(f"`{name}`" in readme for name in FIXTURES), "each fixture names its model"
+
+
+@pytest.mark.parametrize(
+    ("name", "layout", "rows", "responses"), [(n, *v) for n, v in FIXTURES.items()]
+)
+def test_fixture_is_its_layout_and_no_other(name, layout, rows, responses):
+    g, _, _ = read_grid(DATA / name, None, None, None)
+    claims = [n for n, lay in LAYOUTS.items() if n != "generic" and lay.detect(g)]
+    assert claims == ([] if layout == "generic" else [layout])
+    assert detect_format(g) == layout
+    raw = read_export(DATA / name)
+    assert (raw.format, raw.header_rows, len(raw.data)) == (layout, rows, responses)
+    assert raw.data["input_row"].tolist() == list(range(1, responses + 1))
+    first = raw.data.drop(columns="input_row").iloc[0].tolist()
+    assert first == [str(v) for v in g.iloc[rows]], "input_row 1 is the first response"
+    assert all(first != [str(v) for v in g.iloc[i]] for i in range(rows))
+    if layout not in ("delighted", "generic"):
+        assert RECOMMEND in raw.questions.values(), "question texts are kept"
+
+
+def test_read_qualtrics_reads_both_qualtrics_layouts():
+    assert read_qualtrics(DATA / "qualtrics.csv").format == "qualtrics"
+    legacy = read_qualtrics(DATA / "qualtrics_legacy_utf16.tsv")
+    assert (legacy.format, legacy.encoding, legacy.delimiter) == (
+        "qualtrics_legacy",
+        "utf-16",
+        "\t",
+    )
+    with pytest.raises(ExportFormatError, match="not a Qualtrics CSV export"):
+        read_qualtrics(DATA / "surveymonkey.csv")
 
 
 # -------------------------------------------------------------------------- base
