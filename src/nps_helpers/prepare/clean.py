@@ -88,6 +88,7 @@ class CleanOptions:
     window: tuple[dt.date, dt.date] | None = None
     join_on_email_domain: bool = False
     strict_labels: bool = True
+    company: str | None = None
 
     @classmethod
     def from_params(cls, params: WaveParams) -> CleanOptions:
@@ -102,6 +103,7 @@ class CleanOptions:
             respondent_salt=params.respondent_salt,
             window=params.window,
             join_on_email_domain=params.join_on_email_domain,
+            company=params.company or None,
         )
 
 
@@ -224,7 +226,7 @@ def clean_responses(
     opts = params if isinstance(params, CleanOptions) else CleanOptions.from_params(params)
     data = raw.data
     source = str(raw.source)
-    picked, why = detect_columns(raw, opts.columns)
+    picked, why = detect_columns(raw, opts.columns, company=opts.company)
     missing_extra = {k: v for k, v in opts.extra.items() if v not in data.columns}
     if missing_extra:
         listed = ", ".join(f"{v!r} (for {k})" for k, v in missing_extra.items())
