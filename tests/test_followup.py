@@ -105,6 +105,29 @@ def test_reminders_and_owner_rates():
     assert rates["below_target"].all()
 
 
+def test_reminders_and_owner_rates_of_a_minimal_list():
+    """Issue 21: a list of only contact_id, account_id, bounced; with its accounts'
+    owners joined, or without (then one ``(no owner)`` row)."""
+    r = responses()
+    inv = pd.DataFrame(
+        {
+            "contact_id": ["c1", "c3", "x1", "x2", "x3"],
+            "account_id": ["A", "B", "A", "B", "B"],
+            "bounced": [False, False, False, True, False],
+        }
+    )
+    rem = followup.reminder_list(inv, r)
+    assert list(rem.columns) == ["account_id", "contact_id"]
+    assert rem["contact_id"].tolist() == ["x1", "x3"]
+    rates = followup.owner_response_rates(inv, r)
+    assert rates["owner"].tolist() == ["(no owner)"]
+    # 4 reached (x2 bounced), 2 answered (c1, c3)
+    assert rates[["invited", "reached", "responded", "rate"]].values.tolist() == [[5, 4, 2, 50.0]]
+    joined = inv.assign(owner=["Olga", "Ben", "Olga", None, "Ben"])
+    by_owner = followup.owner_response_rates(joined, r).set_index("owner")
+    assert by_owner["reached"].to_dict() == {"Ben": 2, "Olga": 2, "(no owner)": 0}
+
+
 def test_personal_columns_only_when_allowed():
     frame = pd.DataFrame({"respondent_id": ["c1"], "email": ["old"]})
     inv = pd.DataFrame({"contact_id": ["c1"], "email": ["c1@x.example"]})
@@ -247,6 +270,25 @@ def test_build_lists_with_an_invitation_list():
     pd.testing.assert_frame_equal(
         built.lists["interviews"], followup.interview_sample(r, 1, seed=3, themed=themed)
     )
+
+
+def test_build_lists_with_a_minimal_invitation_list():
+    """Issue 21: the report's frame of a minimal list: its accounts' columns, no role,
+    name, e-mail or invitation date; e-mails asked for but not there are not made up."""
+    r = responses()
+    themed = themes.analyse(r["comment"])
+    inv = invitations()[["contact_id", "account_id", "bounced", "account_name", "owner", "tier"]]
+    built = followup.build_lists(params(True), r, themed, inv, themes.theme_table(r, themed))
+    reminders = built.lists["reminders"]
+    assert list(reminders.columns) == ["owner", "account_id", "account_name", "tier", "contact_id"]
+    assert reminders["contact_id"].tolist() == ["x1"]
+    assert built.lists["owner_response_rates"].set_index("owner")["reached"].to_dict() == {
+        "Ben": 1,
+        "Olga": 1,
+        "Zoe": 1,
+    }
+    assert all("email" not in frame.columns for frame in built.lists.values())
+    assert built.owners == ["Ben", "Olga", "Zoe"]
 
 
 def test_build_lists_emails_only_when_allowed_and_without_invitations():

@@ -219,8 +219,12 @@ def reminder_list(invitations: pd.DataFrame, responses: pd.DataFrame) -> pd.Data
 def owner_response_rates(
     invitations: pd.DataFrame, responses: pd.DataFrame, target: float | None = None
 ) -> pd.DataFrame:
-    """Response rate per account owner (account managers are often measured on it)."""
-    slim = invitations[["contact_id", "bounced"]].assign(owner=invitations["owner"].astype(str))
+    """Response rate per account owner (account managers are often measured on it).
+    Contacts whose account has no owner (none in the account master, or the list not
+    joined to it) count under ``(no owner)``."""
+    owner = invitations.get("owner", pd.Series(None, index=invitations.index, dtype=object))
+    owner = owner.astype(object).where(owner.notna(), "(no owner)").astype(str)
+    slim = invitations[["contact_id", "bounced"]].assign(owner=owner)
     out = response_rate_by(responses, slim, "owner", target)
     return out.sort_values(["rate", "owner"], ascending=[True, True]).reset_index(drop=True)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -240,6 +242,37 @@ def test_coverage_slides(wave, first_wave):
     _, alone, _ = first_wave
     (note,) = story.coverage_slides(params, alone)
     assert "No invitation list was given" in note
+
+
+def test_coverage_slides_of_a_minimal_invitation_list(wave):
+    """Issue 21: a list of only contact_id, account_id, bounced (with its accounts'
+    segments) has no roles: the rate by tier and the cards as before, the role slide a note."""
+    params, data, _, _ = wave
+    minimal = data.invitations.drop(
+        columns=[
+            c
+            for c in (
+                "role",
+                "first_name",
+                "last_name",
+                "email",
+                "phone",
+                "job_function",
+                "invited_at",
+                "wave_id",
+            )
+            if c in data.invitations.columns
+        ]
+    )
+    assert "role" not in minimal.columns and "tier" in minimal.columns
+    slim = dataclasses.replace(data, invitations=minimal)
+    cards, chart, by_role = story.coverage_slides(params, slim)
+    want_cards, want_chart, _ = story.coverage_slides(params, data)
+    assert cards == want_cards, "the same rate and coverage: roles play no part in them"
+    assert chart.to_json() == want_chart.to_json()
+    assert isinstance(by_role, Slide) and by_role.title == "Response rate by role"
+    assert len(by_role.parts) == 2 and "Response rate by role" in by_role.parts[0]
+    assert "The invitation list has no role column" in by_role.parts[1]
 
 
 def test_themes_by_impact(wave, first_wave):

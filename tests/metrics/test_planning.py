@@ -137,3 +137,23 @@ def test_plan_command(project):
         timeout=120,
     )
     assert bad.returncode == 2 and "before --start" in bad.stderr
+
+
+def test_a_minimal_list_plans_without_roles_or_dates():
+    """Issue 21: a minimal invitation list (contact_id, account_id, bounced) has no role
+    and no invited_at: nobody is cooling down, bounces still count, and every key
+    account is a gap because no contact is known to be a decision-maker or user."""
+    c = contacts().drop(columns="role")
+    history = pd.DataFrame({"contact_id": ["K1-0", "S1-2"], "bounced": [False, True]})
+    plan, gaps = plan_invitations(c, history, dt.date(2027, 4, 1), dt.date(2027, 4, 29))
+    out = plan.set_index("contact_id")
+    assert out["invite"].sum() == 11 and not out.loc["S1-2", "invite"]
+    assert "bounced" in out.loc["S1-2", "reason"]
+    assert out.loc["K1-0", "invite"], "no date: no cool-down known"
+    assert gaps[["account_id", "missing_role"]].values.tolist() == [
+        ["K1", "decision_maker"],
+        ["K1", "user"],
+        ["K2", "decision_maker"],
+        ["K2", "user"],
+    ]
+    assert (gaps["reason"] == "roles unknown: the invitation list has no role column").all()

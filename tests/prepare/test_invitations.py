@@ -96,3 +96,18 @@ def test_report_invitations_of_the_demo_wave(small_project, small_params):
     assert len(got) == len(inv) and got["contact_id"].tolist() == inv["contact_id"].tolist()
     assert got["tier"].notna().all() and got["role"].notna().all()
     assert set(got["role"]) <= set(CANONICAL_ROLES) - {"other"}, "every demo role is mapped"
+
+
+def test_report_invitations_of_a_minimal_list():
+    """Issue 21: the README's minimal list (contact_id, account_id, bounced) has no
+    roles; the report frame has none either (not a KeyError), its tiers still mapped."""
+    inv = pd.DataFrame(
+        {"contact_id": ["a", "b"], "account_id": ["A1", "A2"], "bounced": [False, True]}
+    )
+    acc = pd.DataFrame({"account_id": ["A1", "A2"], "tier": ["Key Account", "small"]})
+    got = report_invitations(params(), inv, acc)
+    assert "role" not in got.columns
+    assert got["tier"].tolist() == ["key", "small"]
+    assert list(got["tier"].cat.categories) == ["small", "key", "premium"]
+    alone = report_invitations(params(), inv, None)
+    assert list(alone.columns) == ["contact_id", "account_id", "bounced"]

@@ -179,7 +179,8 @@ def revenue_at_risk(params: WaveParams, rollup: pd.DataFrame) -> list[str]:
 
 def coverage_slides(params: WaveParams, data: WaveData) -> list[Any]:
     """Response rate and account coverage beside the score, by tier; then a slide of
-    the response rate by role. A note when there is no invitation list."""
+    the response rate by role. A note when there is no invitation list, and on the role
+    slide when the list has no roles."""
     if data.invitations is None:
         return [
             blocks.note(
@@ -190,23 +191,31 @@ def coverage_slides(params: WaveParams, data: WaveData) -> list[Any]:
     responses, invitations = data.responses, data.invitations
     target = params.response_rate_target
     by_tier = coverage.response_rate_by(responses, invitations, "tier", target)
-    by_role = coverage.response_rate_by(responses, invitations, "role", target)
+    heading = blocks.slide_heading(
+        "Response rate by role", "Decision-makers are the hardest to reach."
+    )
+    if "role" in invitations.columns:
+        by_role = coverage.response_rate_by(responses, invitations, "role", target)
+        role_parts = (
+            heading,
+            charts.rate_bar(by_role, "role", target),
+            blocks.rate_table(by_role, "role", target),
+        )
+    else:  # a minimal invitation list: contact_id, account_id, bounced
+        role_parts = (
+            heading,
+            blocks.note(
+                "The invitation list has no role column, so the response rate by role is "
+                "unknown: add each contact's role to the list to see it."
+            ),
+        )
     return [
         blocks.coverage_cards(
             _rate(data),
             coverage.account_coverage(responses, data.accounts, invitations, params.key_tiers),
         ),
         charts.rate_bar(by_tier, "tier", target),
-        Slide(
-            "Response rate by role",
-            (
-                blocks.slide_heading(
-                    "Response rate by role", "Decision-makers are the hardest to reach."
-                ),
-                charts.rate_bar(by_role, "role", target),
-                blocks.rate_table(by_role, "role", target),
-            ),
-        ),
+        Slide("Response rate by role", role_parts),
     ]
 
 

@@ -26,8 +26,11 @@ def plan_invitations(
     contacts
         The contact base: contact_id, account_id, role (canonical) and the account
         attributes (tier, region, ...), e.g. the latest invitation list with accounts.
+        Without a role column (a minimal invitation list) no contact is known to be a
+        decision-maker or user, and every key account is a gap for that reason.
     history
-        Every past invitation: contact_id, invited_at (date) and bounced.
+        Every past invitation: contact_id, invited_at (date) and bounced. Without
+        ``invited_at`` no invitation is known to be recent: no cool-down applies.
     start, end
         The next wave's field period.
     cooldown_days
@@ -46,7 +49,9 @@ def plan_invitations(
         Contacts left out are in ``plan`` too, with ``invite`` False and the reason.
     """
     past = history.copy()
-    past["invited_at"] = pd.to_datetime(past["invited_at"], errors="coerce")
+    past["invited_at"] = pd.to_datetime(
+        past["invited_at"] if "invited_at" in past.columns else pd.NaT, errors="coerce"
+    )
     last = past.sort_values("invited_at").groupby("contact_id").last()
     base = contacts.drop_duplicates("contact_id").copy()
     base["last_invited"] = base["contact_id"].map(last["invited_at"])
@@ -85,9 +90,10 @@ def plan_invitations(
     # key-account coverage
     gaps = []
     key = base[base["tier"].astype(str).isin(key_tiers)]
+    roles_known = "role" in key.columns
     for account, people in key.groupby("account_id", sort=True):
         for role in ("decision_maker", "user"):
-            of_role = people[people["role"].astype(str) == role]
+            of_role = people[people["role"].astype(str) == role] if roles_known else people[:0]
             if of_role["invite"].any():
                 continue
             why = (
@@ -95,6 +101,8 @@ def plan_invitations(
                 if of_role.empty
                 else f"every {role.replace('_', '-')} is in the cool-down or bounced"
             )
+            if not roles_known:
+                why = "roles unknown: the invitation list has no role column"
             gaps.append(
                 {
                     "account_id": account,

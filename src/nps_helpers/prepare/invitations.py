@@ -32,9 +32,15 @@ def report_invitations(
     params: WaveParams, invitations: pd.DataFrame, accounts: pd.DataFrame | None
 ) -> pd.DataFrame:
     """The invitation list as the report uses it: with its accounts' segments, the
-    tiers mapped by params and canonical roles (``invitations`` is not changed)."""
+    tiers mapped by params and canonical roles (``invitations`` is not changed).
+
+    A minimal list (``contact_id, account_id, bounced``) stays without a role column:
+    who was invited in which role is unknown, and the report says so.
+    """
     out = invitation_segments(invitations, accounts, params.role_map)
-    tiers = out["tier"].map({t: params.tier_map.get(t, t) for t in out["tier"].unique()})
-    out["tier"] = pd.Categorical(tiers, categories=params.tiers)
-    out["role"] = pd.Categorical(out["role"], categories=CANONICAL_ROLES)
+    if "tier" in out.columns:
+        tiers = out["tier"].map({t: params.tier_map.get(t, t) for t in out["tier"].unique()})
+        out["tier"] = pd.Categorical(tiers, categories=params.tiers)
+    if "role" in out.columns:
+        out["role"] = pd.Categorical(out["role"], categories=CANONICAL_ROLES)
     return out

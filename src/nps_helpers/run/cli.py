@@ -159,9 +159,13 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         raise ParamsError(f"{root / 'params'}: no wave with an invitation list to plan from")
     waves.sort(key=lambda p: p.field_start)
     latest = waves[-1]
-    history = pd.concat(
-        [read_invitations(p.path(p.inputs.invitations)) for p in waves], ignore_index=True
-    )
+    history = []
+    for p in waves:  # an invitation without a date was sent as its field period began
+        inv = read_invitations(p.path(p.inputs.invitations))
+        when = inv.get("invited_at", pd.Series("", index=inv.index, dtype=object))
+        blank = when.isna() | (when.astype(str).str.strip() == "")
+        history.append(inv.assign(invited_at=when.where(~blank, p.field_start.isoformat())))
+    history = pd.concat(history, ignore_index=True)
     accounts = read_accounts(latest.path(latest.inputs.accounts))
     contacts = invitation_segments(
         read_invitations(latest.path(latest.inputs.invitations)), accounts, latest.role_map
@@ -204,6 +208,8 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     for (s, send_on), n in invited.groupby(["slice", "send_on"]).size().items():
         print(f"  slice {s}: {n:,} contacts, send on {send_on}")
     print(f"  key accounts lacking an invitable decision-maker or user: {len(gaps)}")
+    if "role" not in contacts.columns:
+        print("  (the invitation list has no role column: no contact's role is known)")
     print(f"Plan: {display_path(out / 'invitation_plan.csv')}")
     return 0
 
