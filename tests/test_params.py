@@ -125,10 +125,10 @@ def test_export_format_is_auto_or_a_registered_layout(tmp_path):
     for layout in ["auto", *names()]:
         data["export_format"] = layout
         assert load_params(write(tmp_path, data)).export_format == layout
-    data["export_format"] = "typeform"
+    data["export_format"] = "paper-forms"
     with pytest.raises(ParamsError) as err:
         load_params(write(tmp_path, data))
-    assert "export_format" in str(err.value) and "'typeform'" in str(err.value)
+    assert "export_format" in str(err.value) and "'paper-forms'" in str(err.value)
     assert "use auto or one of " + ", ".join(names()) in str(err.value)
 
 
