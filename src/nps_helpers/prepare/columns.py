@@ -148,7 +148,7 @@ _NOT_TEXT = {
         r"|unsatisfied|likely|unlikely|important|unimportant|excellent|good|fair|poor|bad"
         r"|average|neutral|easy|difficult|hard|always|often|sometimes|rarely|never|useful"
         r"|helpful|unhelpful|relevant|confident|much|a|little|lot|don't|dont|i|know|unsure"
-        r"|sure|applicable|prefer|to|say|n/a|na)[\s,/]*)+"
+        r"|sure|applicable|prefer|to|say|n/a|na)(?![\w'])[\s,/]*)+"
     ),
 }
 _NON_ANSWER = re.compile(r"n/?a|none|nothing|no comments?|nil|nope|[-.?x]+")
