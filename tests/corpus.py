@@ -672,7 +672,8 @@ CASES: dict[str, Case] = {
         qualtrics_legacy_utf16_tab, {**QUALTRICS_EXPECT, "encoding": "utf-16", "delimiter": "\t"}
     ),
     "qualtrics_legacy_two_header_rows": Case(
-        qualtrics_legacy_two_header_rows, {**QUALTRICS_EXPECT, "delimiter": "\t"}
+        qualtrics_legacy_two_header_rows,
+        {**QUALTRICS_EXPECT, "delimiter": "\t", "format": "qualtrics_legacy"},
     ),
     "surveymonkey_csv": Case(surveymonkey_csv, SM_EXPECT),
     "surveymonkey_xlsx_merged_header": Case(
@@ -681,7 +682,7 @@ CASES: dict[str, Case] = {
     "delighted_csv": Case(
         delighted_csv,
         dict(
-            format="generic",
+            format="delighted",
             score_column="Score",
             comment_column="Comment",
             rows_in=4,
@@ -706,7 +707,7 @@ CASES: dict[str, Case] = {
     "typeform_csv": Case(
         typeform_csv,
         dict(
-            format="generic",
+            format="typeform",
             score_column="How likely are you to recommend Acme to a colleague?",
             comment_column="What's the main reason for your score?",
             rows_in=3,

@@ -16,7 +16,7 @@ def test_parser_knows_every_command():
     args = parser.parse_args(["run", "params/w.yaml", "--notebooks", "nbs"])
     assert (args.params, args.notebooks, args.func.__name__) == ("params/w.yaml", "nbs", "_cmd_run")
     with pytest.raises(SystemExit):
-        parser.parse_args(["check", "x.csv", "--format", "typeform"])
+        parser.parse_args(["check", "x.csv", "--format", "paper-forms"])
 
 
 def test_main_exit_codes(project, capsys):
