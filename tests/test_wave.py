@@ -16,7 +16,7 @@ from nps_helpers.followup import FollowupLists
 from nps_helpers.io import history, processed
 from nps_helpers.params import WaveParams, load_params
 from nps_helpers.prepare import clean
-from nps_helpers.prepare.invitations import report_invitations
+from nps_helpers.prepare.invitations import map_tiers, report_invitations
 from nps_helpers.text.codebook import codebook_key, load_codebook
 from nps_helpers.text.themes import ThemedComments, analyse
 
@@ -134,7 +134,8 @@ def test_store_wave_writes_processed_files_and_the_history_partition(project):
         "invitations": folder / "invitations.parquet",
         "history": params.history_dir / "wave_id=2026-H2",
     }
-    pd.testing.assert_frame_equal(pd.read_parquet(written["accounts"]), accounts)
+    # the account master with its tiers mapped by params (issue 21: tier_map holds)
+    pd.testing.assert_frame_equal(pd.read_parquet(written["accounts"]), map_tiers(params, accounts))
     # the invitation list with its accounts' segments, as the report cuts it
     pd.testing.assert_frame_equal(
         pd.read_parquet(written["invitations"]),
@@ -152,6 +153,32 @@ def test_store_wave_writes_processed_files_and_the_history_partition(project):
     assert not (folder / "accounts.parquet").exists()
     assert not (folder / "invitations.parquet").exists()
     assert len(history.read_history(params.history_dir)) == len(result.responses)
+
+
+def test_store_wave_maps_the_crm_tiers_of_the_account_master(project):
+    """Issue 21: with CRM tiers like "Key Account" (and tier_map) the stored master kept
+    the CRM labels, so the report's coverage saw no key account; it holds the tiers."""
+    labels = {"small": "Small Business", "key": "Key Account", "premium": "Premium Partner"}
+    path = project / "params" / "2026-H2.yaml"
+    text = path.read_text().replace(
+        "tier_map: {}", "tier_map: {" + ", ".join(f"'{v}': {k}" for k, v in labels.items()) + "}"
+    )
+    path.write_text(text)
+    params = load_params(path)
+    crm_file = params.path(params.inputs.accounts)
+    crm = pd.read_csv(crm_file, dtype=str, keep_default_na=False)
+    crm.assign(tier=crm["tier"].map(labels)).to_csv(crm_file, index=False)
+    raw, accounts, invitations = wave.read_inputs(params)
+    assert set(accounts["tier"]) == set(labels.values())
+    result = clean.clean_responses(raw, accounts, params, invitations)
+    wave.store_wave(
+        params, result.responses, result.rejected, result.quality, accounts, invitations
+    )
+    stored = wave.load(params)
+    assert stored.accounts["tier"].astype(str).tolist() == crm["tier"].tolist()
+    assert list(stored.accounts["tier"].cat.categories) == ["small", "key", "premium"]
+    assert set(stored.invitations["tier"].astype(str)) == set(labels)
+    assert accounts["tier"].isin(labels.values()).all(), "the frame read is not changed"
 
 
 # ------------------------------------------------------------------------ themes

@@ -14,7 +14,7 @@ import pandas as pd
 from nps_helpers.followup import FollowupLists
 from nps_helpers.io import crm, exports, files, followup_files, history, processed
 from nps_helpers.params import WaveParams
-from nps_helpers.prepare.invitations import report_invitations
+from nps_helpers.prepare.invitations import map_tiers, report_invitations
 from nps_helpers.text.codebook import codebook_key, load_codebook
 from nps_helpers.text.scrub import scrubber as make_scrubber
 from nps_helpers.text.themes import ThemedComments, analyse
@@ -48,12 +48,14 @@ def store_wave(
     accounts: pd.DataFrame | None,
     invitations: pd.DataFrame | None,
 ) -> dict:
-    """Write the prepared wave: its processed files (the invitation list with its
-    accounts' segments, as the report cuts it) and its partition of the history."""
+    """Write the prepared wave: its processed files (the account master with its tiers
+    mapped by params, the invitation list with its accounts' segments, as the report
+    cuts it) and its partition of the history."""
     report_inv = (
         report_invitations(params, invitations, accounts) if invitations is not None else None
     )
-    written = processed.write_wave(params, responses, rejected, quality, accounts, report_inv)
+    master = map_tiers(params, accounts) if accounts is not None else None
+    written = processed.write_wave(params, responses, rejected, quality, master, report_inv)
     written["history"] = history.write_wave(
         responses, params.history_dir, params.wave_id, params.field_start, params.field_end
     )

@@ -64,6 +64,37 @@ def test_account_coverage_by_hand():
     assert everyone["accounts"] == 4
 
 
+def test_account_coverage_of_a_crm_master_counts_key_accounts_once_mapped():
+    """Issue 21: with CRM tiers like "Key Account" the coverage card read "0 of 0": the
+    stored master kept the CRM labels. Mapped by tier_map (prepare.invitations.map_tiers,
+    as the wave stores it) the key accounts count."""
+    from types import SimpleNamespace
+
+    from nps_helpers.prepare.invitations import map_tiers
+
+    crm = pd.DataFrame(
+        {
+            "account_id": ["A", "B", "C"],
+            "tier": ["Key Account", "Key Account", "Small Business"],
+            "arr": [100.0, 300.0, 50.0],
+        }
+    )
+    resp = pd.DataFrame({"account_id": ["A", "C"], "role": ["decision_maker", "user"]})
+    raw = account_coverage(resp, crm, None, ["key", "premium"])
+    assert (raw["key_accounts"], raw["key_accounts_with_dm"]) == (0, 0), "the bug"
+    params = SimpleNamespace(
+        tiers=["small", "key", "premium"],
+        tier_map={"Key Account": "key", "Small Business": "small"},
+    )
+    got = account_coverage(resp, map_tiers(params, crm), None, ["key", "premium"])
+    # key: A and B; A's decision-maker answered
+    assert (got["key_accounts"], got["key_accounts_with_dm"]) == (2, 1)
+    assert got["key_dm_coverage"] == 50
+    assert {k: v for k, v in got.items() if not k.startswith("key")} == {
+        k: v for k, v in raw.items() if not k.startswith("key")
+    }
+
+
 def _rate_by_reference(responses, invitations, by, target):
     """response_rate_by as first written: the whole list deduplicated, a set lookup."""
     keys = [] if by is None else ([by] if isinstance(by, str) else list(by))

@@ -98,6 +98,31 @@ def test_no_contact_of_a_role_is_a_gap():
     ]
 
 
+def test_crm_tiers_mapped_by_tier_map_are_planned_as_key_accounts():
+    """Issue 21: with CRM tiers like "Key Account", plan found no key-account gaps; with
+    the master mapped by tier_map (as ``nps-wave plan`` does) K1's cooling decision-maker
+    is a gap again."""
+    from types import SimpleNamespace
+
+    from nps_helpers.prepare.invitations import map_tiers
+
+    labels = {"key": "Key Account", "premium": "Premium Partner", "small": "Small Business"}
+    crm = contacts().assign(tier=lambda f: f["tier"].map(labels))
+    history = pd.DataFrame(
+        {"contact_id": ["K1-0"], "invited_at": ["2027-03-01"], "bounced": [False]}
+    )
+    start, end = dt.date(2027, 4, 1), dt.date(2027, 4, 29)
+    _, unmapped = plan_invitations(crm, history, start, end)
+    assert unmapped.empty, "the bug: no tier is key"
+    params = SimpleNamespace(
+        tiers=["small", "key", "premium"], tier_map={v: k for k, v in labels.items()}
+    )
+    _, gaps = plan_invitations(map_tiers(params, crm), history, start, end)
+    assert gaps[["account_id", "tier", "missing_role"]].values.tolist() == [
+        ["K1", "key", "decision_maker"]
+    ]
+
+
 def test_plan_command(project):
     nps_wave = str(Path(sys.executable).with_name("nps-wave"))
     proc = subprocess.run(

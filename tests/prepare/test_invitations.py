@@ -3,9 +3,13 @@
 from types import SimpleNamespace
 
 import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from nps_helpers.errors import MappingError
 from nps_helpers.params import CANONICAL_ROLES
-from nps_helpers.prepare.invitations import invitation_segments, report_invitations
+from nps_helpers.prepare.invitations import invitation_segments, map_tiers, report_invitations
 
 
 def test_invitation_segments_maps_roles_and_joins_accounts():
@@ -111,3 +115,48 @@ def test_report_invitations_of_a_minimal_list():
     assert list(got["tier"].cat.categories) == ["small", "key", "premium"]
     alone = report_invitations(params(), inv, None)
     assert list(alone.columns) == ["contact_id", "account_id", "bounced"]
+
+
+def test_map_tiers_maps_the_crm_labels_once():
+    """Issue 21: the account master keeps CRM labels ("Key Account"); mapped, coverage
+    and plan see the tiers of params."""
+    acc = pd.DataFrame(
+        {
+            "account_id": ["A1", "A2", "A3", "A4", "A5"],
+            "tier": [" Key Account", "small", "premium", "", None],
+            "arr": [1.0, 2.0, 3.0, 4.0, 5.0],
+        },
+        index=[10, 11, 12, 13, 14],
+    )
+    before = acc.copy()
+    got = map_tiers(params(), acc)
+    assert list(got["tier"].cat.categories) == ["small", "key", "premium"]
+    assert got["tier"].astype(object).where(got["tier"].notna(), None).tolist() == [
+        "key",
+        "small",
+        "premium",
+        None,  # no tier given: missing, not an error
+        None,
+    ]
+    assert got.index.equals(acc.index) and got["arr"].tolist() == acc["arr"].tolist()
+    pd.testing.assert_frame_equal(acc, before, obj="the master is not changed")
+    no_tier = acc.drop(columns="tier")
+    assert map_tiers(params(), no_tier) is no_tier
+
+
+def test_map_tiers_names_an_unmapped_label_or_leaves_it_missing():
+    acc = pd.DataFrame({"account_id": ["A1", "A2", "A3"], "tier": ["Gold", "Gold", "key"]})
+    with pytest.raises(MappingError, match=r"'Gold' \(2 rows\).*tier_map"):
+        map_tiers(params(), acc)
+    loose = map_tiers(params(), acc, strict=False)
+    assert loose["tier"].isna().tolist() == [True, True, False]
+
+
+@given(st.lists(st.sampled_from(["small", "key", "premium", "Key Account", " key "]), max_size=12))
+def test_map_tiers_is_the_tier_map_and_maps_once(labels):
+    """Each label is its tier_map entry or itself; mapping the mapped frame changes nothing."""
+    acc = pd.DataFrame({"account_id": [f"A{i}" for i in range(len(labels))], "tier": labels})
+    got = map_tiers(params(), acc)
+    want = [{"Key Account": "key"}.get(t.strip(), t.strip()) for t in labels]
+    assert got["tier"].astype(str).tolist() == want
+    pd.testing.assert_frame_equal(map_tiers(params(), got), got)

@@ -296,6 +296,47 @@ def test_plan_proposes_the_next_waves_invitations(wave_run):
     assert backwards.returncode == 2 and "is before --start" in backwards.stderr
 
 
+def test_run_and_plan_with_a_minimal_invitation_list_and_crm_tiers(project):
+    """Issue 21: the README's minimal invitation list (contact_id, account_id, bounced)
+    and CRM tiers ("Key Account") mapped by tier_map: the report ran into KeyError 'role',
+    plan into a traceback (KeyError 'invited_at'), the coverage card read "0 of 0" and
+    plan saw no key account. Now both run, and tier_map holds after cleaning."""
+    labels = {"small": "Small Business", "key": "Key Account", "premium": "Premium Partner"}
+    tier_map = "tier_map: {" + ", ".join(f"'{v}': {k}" for k, v in labels.items()) + "}"
+    for wave in ("2026-H1", "2026-H2"):
+        raw = project / "data" / "raw" / wave
+        inv = pd.read_csv(raw / "invitations.csv", dtype=str, keep_default_na=False)
+        inv[["contact_id", "account_id", "bounced"]].to_csv(raw / "invitations.csv", index=False)
+        acc = pd.read_csv(raw / "accounts.csv", dtype=str, keep_default_na=False)
+        acc.assign(tier=acc["tier"].map(labels)).to_csv(raw / "accounts.csv", index=False)
+        params = project / "params" / f"{wave}.yaml"
+        params.write_text(params.read_text().replace("tier_map: {}", tier_map))
+    proc = nps_wave("run", "params/2026-H2.yaml", cwd=project)
+    assert proc.returncode == 0, proc.stderr
+    raw = project / "data" / "raw" / "2026-H2"
+    acc = pd.read_csv(raw / "accounts.csv")
+    invited = acc[acc["account_id"].isin(pd.read_csv(raw / "invitations.csv")["account_id"])]
+    n_key = int(invited["tier"].isin(["Key Account", "Premium Partner"]).sum())
+    assert n_key > 0
+    deck = (project / "reports" / "2026-H2" / "deck.html").read_text()
+    text = " ".join(re.sub(r"<[^>]+>", " ", deck).split())
+    card = re.search(r"Key accounts with a decision-maker's voice \S+ (\d+) of (\d+)", text)
+    assert card and int(card.group(2)) == n_key and 0 < int(card.group(1)) <= n_key
+    assert "The invitation list has no role column" in text
+    followup = project / "reports" / "2026-H2" / "followup"
+    reminders = pd.read_csv(followup / "reminders.csv")
+    assert list(reminders.columns) == ["owner", "account_id", "account_name", "tier", "contact_id"]
+    assert set(reminders["tier"]) <= {"small", "key", "premium"}
+    plan = nps_wave("plan", "2027-H1", "--start", "2027-04-01", "--end", "2027-04-30", cwd=project)
+    assert plan.returncode == 0 and "Traceback" not in plan.stderr, plan.stderr
+    gaps = pd.read_csv(project / "reports" / "plan" / "2027-H1" / "key_account_gaps.csv")
+    key_accounts = acc.loc[acc["tier"].isin(["Key Account", "Premium Partner"]), "account_id"]
+    assert set(gaps["account_id"]) == set(key_accounts) & set(invited["account_id"])
+    assert set(gaps["tier"]) == {"key", "premium"} and len(gaps) == 2 * gaps["account_id"].nunique()
+    assert f"lacking an invitable decision-maker or user: {len(gaps)}" in plan.stdout
+    assert "no role column" in plan.stdout
+
+
 @pytest.mark.browser
 def test_pdf_prints_one_page_per_slide(wave_run):
     root, _ = wave_run

@@ -143,7 +143,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     from nps_helpers.io.crm import read_accounts, read_invitations
     from nps_helpers.metrics.planning import plan_invitations
     from nps_helpers.params import load_params
-    from nps_helpers.prepare.invitations import invitation_segments
+    from nps_helpers.prepare.invitations import invitation_segments, map_tiers
     from nps_helpers.run.runner import display_path
 
     root = Path(args.root)
@@ -166,7 +166,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         blank = when.isna() | (when.astype(str).str.strip() == "")
         history.append(inv.assign(invited_at=when.where(~blank, p.field_start.isoformat())))
     history = pd.concat(history, ignore_index=True)
-    accounts = read_accounts(latest.path(latest.inputs.accounts))
+    accounts = map_tiers(latest, read_accounts(latest.path(latest.inputs.accounts)))
     contacts = invitation_segments(
         read_invitations(latest.path(latest.inputs.invitations)), accounts, latest.role_map
     )
