@@ -404,3 +404,22 @@ def test_the_finder_is_fast_on_200000_rows():
     picked, _ = detect_columns(raw)
     assert picked["comment"] == "Comment"
     assert time.perf_counter() - start < 2.0
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Completion time", "Marca temporal", "Horodateur", "Zeitstempel", "Tijdstempel"],
+)
+def test_response_time_of_microsoft_and_localized_google_forms(header):
+    raw = RawExport(
+        data=pd.DataFrame(
+            {
+                "input_row": [1, 2],
+                header: ["2026-10-01 10:00", "2026-10-02 11:00"],
+                "NPS": ["9", "3"],
+            }
+        ),
+        source="f.csv",
+    )
+    picked, why = detect_columns(raw)
+    assert picked["responded_at"] == header and why["responded_at"] == f"header {header!r}"

@@ -65,6 +65,15 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "recordeddate",
         "date",
         "responsetime",
+        "completiontime",  # Microsoft Forms
+        # Google Forms' "Timestamp" in other languages
+        "marcatemporal",
+        "horodateur",
+        "zeitstempel",
+        "informazionicronologiche",
+        "carimbodedatahora",
+        "tijdstempel",
+        "sygnaturaczasowa",
     ),
     "status": ("status", "responsetype", "distributionstatus"),
     "finished": ("finished", "complete", "completed", "iscomplete"),
