@@ -33,7 +33,11 @@ class Inputs(_Strict):
     """Where the wave's raw files are, relative to the project root."""
 
     export: Path = Field(description="The survey tool's export of this wave.")
-    accounts: Path = Field(description="The CRM account master (one row per account).")
+    accounts: Path | None = Field(
+        default=None,
+        description="The CRM account master (one row per account); without it the wave runs "
+        "at respondent level (an export-only wave).",
+    )
     invitations: Path | None = Field(
         default=None, description="Who was invited this wave (contact, account, bounced)."
     )
@@ -89,7 +93,7 @@ class WaveParams(_Strict):
     export_format: str = Field(
         default="auto",
         description="The export's layout: auto (detected) or a name from the registry of "
-        "nps_helpers.io.exports (qualtrics, surveymonkey, generic, ...).",
+        "nps_helpers.io.exports (qualtrics, qualtrics_legacy, surveymonkey, google_forms, ...).",
     )
     export_encoding: str | None = Field(default=None, description="Force the text encoding.")
     export_delimiter: Literal[",", ";", "\t", "|"] | None = Field(
