@@ -268,6 +268,30 @@ def personal_columns(
     return frame.assign(email=frame["respondent_id"].map(emails).fillna(""))
 
 
+#: The columns a list takes from the account master (empty in an export-only wave).
+CRM_LIST_COLUMNS = ("account_id", "account_name", "tier", "arr", "renewal_date", "owner")
+
+
+def by_respondent(frame: pd.DataFrame, responses: pd.DataFrame, extra: list[str]) -> pd.DataFrame:
+    """A list of an export-only wave, by respondent: the account master's columns that
+    are empty left out, the export's own columns (``extra``: plan, company size, ...)
+    put after the respondent id, from the responses the list's respondents gave."""
+    empty = [
+        c
+        for c in (*CRM_LIST_COLUMNS, "days_to_renewal")
+        if c in frame.columns and (frame[c].isna() | (frame[c].astype(str) == "")).all()
+    ]
+    out = frame.drop(columns=empty)
+    keep = [c for c in extra if c in responses.columns and c not in out.columns]
+    if not keep:
+        return out
+    own = responses.drop_duplicates("respondent_id").set_index("respondent_id")[keep]
+    at = out.columns.get_loc("respondent_id") + 1
+    for i, c in enumerate(keep):
+        out.insert(at + i, c, out["respondent_id"].map(own[c]).astype(object).values)
+    return out
+
+
 @dataclass
 class FollowupLists:
     """Every closed-loop list of a wave, their row counts and the thank-you note."""
@@ -287,7 +311,9 @@ def build_lists(
 ) -> FollowupLists:
     """The lists account teams work from: detractors to call (priority first), promoters
     and passives, a promoter interview sample, and with an invitation list the reminders
-    and each owner's response rate; plus the "You said, we did" draft.
+    and each owner's response rate; plus the "You said, we did" draft. Without an
+    account master (no response has an annual revenue) the lists are by respondent
+    (:func:`by_respondent`).
 
     Lists carry contact ids; e-mails only with ``followup_include_email``. The files are
     written by :func:`nps_helpers.io.followup_files.write_followup`.
@@ -304,6 +330,10 @@ def build_lists(
     lists = {
         k: personal_columns(v, invitations, params.followup_include_email) for k, v in lists.items()
     }
+    if responses["arr"].isna().all():  # no account master: the lists are by respondent
+        lists = {
+            k: by_respondent(v, labelled, list(params.columns.extra)) for k, v in lists.items()
+        }
     if invitations is not None:
         reminders = reminder_list(invitations, responses)
         if not params.followup_include_email:

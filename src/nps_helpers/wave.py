@@ -22,8 +22,8 @@ from nps_helpers.text.themes import ThemedComments, analyse
 
 def read_inputs(params: WaveParams) -> tuple[exports.RawExport, pd.DataFrame, pd.DataFrame | None]:
     """The wave's raw files: the survey export (layout, encoding and delimiter detected
-    unless params force them), the account master and the invitation list (None when
-    params name none)."""
+    unless params force them), the account master and the invitation list (each None
+    when params name none: an export-only wave)."""
     raw = exports.read_export(
         params.path(params.inputs.export),
         format=None if params.export_format == "auto" else params.export_format,
@@ -31,13 +31,21 @@ def read_inputs(params: WaveParams) -> tuple[exports.RawExport, pd.DataFrame, pd
         delimiter=params.export_delimiter,
         sheet=params.export_sheet,
     )
-    accounts = crm.read_accounts(params.path(params.inputs.accounts))
+    accounts = (
+        crm.read_accounts(params.path(params.inputs.accounts)) if params.inputs.accounts else None
+    )
     invitations = (
         crm.read_invitations(params.path(params.inputs.invitations))
         if params.inputs.invitations
         else None
     )
     return raw, accounts, invitations
+
+
+def account_ids(accounts: pd.DataFrame | None) -> list[str] | None:
+    """The account master's ids for the gate; None for an export-only wave (the gate then
+    lists the account checks as not applied)."""
+    return None if accounts is None else accounts["account_id"].tolist()
 
 
 def store_wave(

@@ -334,7 +334,10 @@ def test_clean_without_accounts_is_a_quick_check():
     result = clean.clean_responses(hand_export(), None, HAND_OPTIONS)
     assert "unknown_account" not in result.quality["rejected_by_reason"]
     assert result.responses["response_id"].tolist() == ["R1", "R5", "R7"]
-    assert "tier" not in result.responses.columns
+    # issue 21: the account attributes are there, empty (an export-only wave)
+    for name in ("tier", "industry", "region", "arr", "owner", "renewal_date"):
+        assert result.responses[name].isna().all(), name
+    assert any("account check was skipped" in s for s in result.quality["skipped"])
 
 
 def test_nps_group_check_by_hand():

@@ -223,6 +223,34 @@ def key_accounts_table(rollup: pd.DataFrame, limit: int = 10) -> str:
     )
 
 
+def export_accounts_table(rollup: pd.DataFrame, min_n: int, limit: int = 10) -> str:
+    """The accounts an export-only wave names (its account column), most respondents
+    first: respondents and NPS; an account with fewer than ``min_n`` respondents shows
+    no NPS and no mix, so no respondent can be singled out."""
+    top = rollup.sort_values(["n", "account_id"], ascending=[False, True], kind="stable").head(
+        limit
+    )
+    shown = top["n"] >= min_n
+    frame = pd.DataFrame(
+        {
+            "Account": top["account_name"].fillna(top["account_id"]).astype(str),
+            "Respondents": top["n"].map(fmt_int),
+            "NPS": [fmt_nps(v) if ok else "–" for v, ok in zip(top["nps"], shown, strict=True)],
+            "Promoters · passives · detractors": [
+                _mix(*v) if ok else f"fewer than {min_n} respondents"
+                for v, ok in zip(
+                    top[["promoters", "passives", "detractors", "n"]].to_numpy(), shown, strict=True
+                )
+            ],
+        }
+    )
+    return styled_table(
+        frame,
+        caption=f"The {len(top)} accounts with most respondents, as the export names them",
+        numeric=["Respondents", "NPS"],
+    )
+
+
 def revenue_at_risk_cards(risk: dict[str, Any], horizon_days: int) -> str:
     return kpi_cards(
         {
@@ -332,11 +360,13 @@ def quality_table(quality: dict[str, Any]) -> str:
     rows.append(("Kept for analysis", quality["kept"], ""))
     frame = pd.DataFrame(rows, columns=["", "Rows", "Why"])
     frame["Rows"] = frame["Rows"].map(fmt_int)
-    return styled_table(frame, numeric=["Rows"])
+    table = styled_table(frame, numeric=["Rows"])
+    return table + "".join(note(line) for line in quality.get("skipped", []))
 
 
 def validation_table(validation: dict[str, Any]) -> str:
-    """The Great Expectations checks and their outcome."""
+    """The Great Expectations checks and their outcome; then the checks that did not
+    apply to the wave, each with its reason."""
     frame = pd.DataFrame(
         {
             "Check": [
@@ -350,10 +380,24 @@ def validation_table(validation: dict[str, Any]) -> str:
             ],
         }
     )
-    return styled_table(
+    table = styled_table(
         frame,
         caption=f"Great Expectations: {validation['passed']} of {validation['evaluated']} "
         "checks passed",
+        css_class="nps-table compact",
+    )
+    skipped = validation.get("not_applied") or []
+    if not skipped:
+        return table
+    frame = pd.DataFrame(
+        {
+            "Check": [c["description"] for c in skipped],
+            "Why it did not apply": [c["reason"] for c in skipped],
+        }
+    )
+    return table + styled_table(
+        frame,
+        caption=f"{len(skipped)} check(s) did not apply to this wave",
         css_class="nps-table compact",
     )
 
@@ -414,6 +458,11 @@ def theme_table(table: pd.DataFrame, previous_wave: str | None = None, top: int 
     )
 
 
+def _known(row: Any, name: str) -> bool:
+    """The row has a value in ``name`` (an export-only wave's tier is empty)."""
+    return hasattr(row, name) and not pd.isna(getattr(row, name))
+
+
 def verbatim_blocks(groups: list[tuple[str, str, pd.DataFrame]]) -> str:
     """Quoted comments per theme: (theme, heading, verbatims table)."""
     import html
@@ -425,7 +474,7 @@ def verbatim_blocks(groups: list[tuple[str, str, pd.DataFrame]]) -> str:
         items = "".join(
             f'<blockquote class="verbatim"><p>{html.escape(str(q.text))}</p>'
             f"<footer>score {int(q.score)} · {html.escape(str(q.role).replace('_', ' '))}"
-            f"{' · ' + html.escape(str(q.tier)) + ' account' if hasattr(q, 'tier') else ''}"
+            f"{' · ' + html.escape(str(q.tier)) + ' account' if _known(q, 'tier') else ''}"
             "</footer></blockquote>"
             for q in quotes.itertuples()
         )

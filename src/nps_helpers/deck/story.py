@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from nps_helpers.deck import blocks, charts
+from nps_helpers.deck.format import fmt_int, fmt_pct
 from nps_helpers.deck.show import Slide
 from nps_helpers.followup import call_summary
 from nps_helpers.io.processed import WaveData
@@ -20,7 +21,7 @@ from nps_helpers.metrics import accounts, coverage
 from nps_helpers.metrics.scoring import compare_summaries, nps_summary
 from nps_helpers.metrics.segments import segment_tables as metrics_segment_tables
 from nps_helpers.metrics.trend import nps_trend
-from nps_helpers.params import WaveParams
+from nps_helpers.params import ACCOUNT_COLUMNS, WaveParams
 from nps_helpers.text.discover import discover
 from nps_helpers.text.quotes import verbatims
 from nps_helpers.text.themes import ThemedComments, theme_table
@@ -29,6 +30,18 @@ from nps_helpers.text.themes import ThemedComments, theme_table
 QUOTED_THEMES = 3
 #: Quotes per theme.
 QUOTES_PER_THEME = 2
+#: The optional input files, as a slide that lacks one names it.
+ACCOUNT_MASTER = "the account master (inputs.accounts)"
+INVITATION_LIST = "the invitation list (inputs.invitations)"
+
+
+def needs_file(what: str, file: str) -> str:
+    """The one line a slide shows for what it cannot show without ``file``."""
+    return blocks.note(f"{what} needs {file}: add it to the wave's params to see it.")
+
+
+def _no_accounts(data: WaveData) -> bool:
+    return data.accounts is None
 
 
 def field_dates(params: WaveParams) -> str:
@@ -57,7 +70,8 @@ def title(params: WaveParams, data: WaveData, logo: str | None = None) -> Slide:
 
 def headline(params: WaveParams, data: WaveData) -> list[str]:
     """The headline figures: NPS with its interval, the change since the previous wave
-    (tested), the revenue-weighted NPS and the response rate."""
+    (tested), the revenue-weighted NPS and the response rate; a line naming the file
+    that would add each figure the wave lacks."""
     responses, previous = data.responses, data.previous
     summary = nps_summary(responses["score"], confidence=params.confidence)
     change = (
@@ -69,15 +83,22 @@ def headline(params: WaveParams, data: WaveData) -> list[str]:
         if previous is not None
         else None
     )
+    missing = []
+    if _no_accounts(data):
+        missing.append(needs_file("The revenue-weighted NPS", ACCOUNT_MASTER))
+    if data.invitations is None:
+        missing.append(needs_file("The response rate", INVITATION_LIST))
     return [
         blocks.headline(
             summary,
             rate=_rate(data),
             comparison=change,
             previous_wave=data.previous_wave,
-            weighted=accounts.revenue_weighted_nps(responses, params.confidence),
+            weighted=None
+            if _no_accounts(data)
+            else accounts.revenue_weighted_nps(responses, params.confidence),
         ),
-        blocks.no_comparison_note(data.previous_wave),
+        blocks.no_comparison_note(data.previous_wave) + "".join(missing),
     ]
 
 
@@ -113,10 +134,15 @@ def segment_slides(
 ) -> list[Slide]:
     """A slide per segment of params (tier, role, industry, ...) from
     :func:`segment_tables`: NPS by value with its interval, a note on small and changed
-    segments, and the table."""
+    segments, and the table. An account attribute without a table (an export-only
+    wave) gets a slide of one line naming the file that would add it."""
     slides = []
-    for seg in [s for s in params.segments if s in tables]:
+    for seg in [s for s in params.segments if s in tables or s in ACCOUNT_COLUMNS]:
         label = seg.replace("_", " ")
+        if seg not in tables:
+            line = needs_file(f"NPS by {label}", ACCOUNT_MASTER)
+            slides.append(Slide(f"NPS by {label}", (line,), key=seg))
+            continue
         table = tables[seg]
         parts: list[Any] = [
             blocks.slide_heading(f"NPS by {label}", "Bars show the NPS, whiskers its 95% interval.")
@@ -131,22 +157,22 @@ def segment_slides(
 
 def cross_slides(params: WaveParams, tables: dict[str, pd.DataFrame]) -> list[Slide]:
     """A slide per segment pair of params (tier x role) from :func:`segment_tables`:
-    NPS in each cell of the pair."""
-    return [
-        Slide(
-            f"{a} x {b}",
-            (
-                blocks.slide_heading(
-                    f"{a.capitalize()} and {b} together",
-                    "Where in the customer base the score comes from.",
-                ),
-                blocks.cross_table(tables[f"{a} x {b}"], a, b, params.min_n),
-            ),
-            key=f"{a}-{b}",
+    NPS in each cell of the pair; a pair with an account attribute the wave lacks gets
+    one line naming the file that would add it."""
+    slides = []
+    for a, b in params.segment_pairs:
+        if f"{a} x {b}" in tables:
+            part = blocks.cross_table(tables[f"{a} x {b}"], a, b, params.min_n)
+        elif {a, b} & set(ACCOUNT_COLUMNS):
+            part = needs_file(f"NPS by {a} and {b} together", ACCOUNT_MASTER)
+        else:
+            continue
+        heading = blocks.slide_heading(
+            f"{a.capitalize()} and {b} together",
+            "Where in the customer base the score comes from.",
         )
-        for a, b in params.segment_pairs
-        if f"{a} x {b}" in tables
-    ]
+        slides.append(Slide(f"{a} x {b}", (heading, part), key=f"{a}-{b}"))
+    return slides
 
 
 def account_rollup(params: WaveParams, data: WaveData) -> pd.DataFrame:
@@ -156,8 +182,21 @@ def account_rollup(params: WaveParams, data: WaveData) -> pd.DataFrame:
     )
 
 
-def key_accounts(params: WaveParams, rollup: pd.DataFrame) -> str:
-    """The key-tier accounts: what decision-makers and users say, and where they differ."""
+def key_accounts(params: WaveParams, rollup: pd.DataFrame) -> str | list[str]:
+    """The key-tier accounts: what decision-makers and users say, and where they differ.
+    Without an account master the accounts named by the export's account column, most
+    respondents first, under a line naming the file that would add tiers; without any
+    account, one line naming what would add them."""
+    if rollup.empty:
+        return blocks.note(
+            "Accounts need an account column in the export (name it in params, columns: "
+            "account_id) or the account master (inputs.accounts): add one to see them."
+        )
+    if rollup["tier"].isna().all():
+        return [
+            needs_file("Key accounts by tier", ACCOUNT_MASTER),
+            blocks.export_accounts_table(rollup, params.min_n),
+        ]
     key = accounts.key_accounts(rollup, params.key_tiers)
     if len(key):
         return blocks.key_accounts_table(key)
@@ -167,7 +206,10 @@ def key_accounts(params: WaveParams, rollup: pd.DataFrame) -> str:
 
 
 def revenue_at_risk(params: WaveParams, rollup: pd.DataFrame) -> list[str]:
-    """The revenue of accounts at risk, renewals within the horizon first."""
+    """The revenue of accounts at risk, renewals within the horizon first; one line
+    naming the file that would add it when no account has a revenue."""
+    if rollup["arr"].isna().all():
+        return [needs_file("Revenue at risk and renewals", ACCOUNT_MASTER)]
     risk = accounts.revenue_at_risk(rollup, params.field_end, params.renewal_horizon_days)
     return [
         blocks.revenue_at_risk_cards(risk, params.renewal_horizon_days),
@@ -190,6 +232,19 @@ def coverage_slides(params: WaveParams, data: WaveData) -> list[Any]:
         ]
     responses, invitations = data.responses, data.invitations
     target = params.response_rate_target
+    if _no_accounts(data):
+        rate = _rate(data)
+        return [
+            blocks.kpi_cards(
+                {
+                    "Response rate": (
+                        fmt_pct(rate["rate"]),
+                        f"{fmt_int(rate['responded'])} of {fmt_int(rate['reached'])} reached",
+                    )
+                }
+            ),
+            needs_file("Account coverage, revenue covered and the rate by tier", ACCOUNT_MASTER),
+        ]
     by_tier = coverage.response_rate_by(responses, invitations, "tier", target)
     heading = blocks.slide_heading(
         "Response rate by role", "Decision-makers are the hardest to reach."
@@ -290,10 +345,14 @@ def quote_slides(
 
 
 def closing_the_loop(counts: dict[str, int], data: WaveData) -> list[str]:
-    """How many people each follow-up list holds, and the detractors to call by owner."""
+    """How many people each follow-up list holds, and the detractors to call by owner
+    (without an account master the lists are by respondent, and a line says which file
+    would add owners)."""
     return [
         blocks.followup_cards(counts, counts["top_priority_calls"]),
-        blocks.call_table(call_summary(data.responses)),
+        needs_file("Detractors to call by account owner", ACCOUNT_MASTER)
+        if _no_accounts(data)
+        else blocks.call_table(call_summary(data.responses)),
     ]
 
 

@@ -64,7 +64,8 @@ def account_rollup(
     DataFrame
         account_id, the account attributes, n, promoters, passives, detractors, nps,
         mean_score; the same with prefix ``dm_`` for decision-makers and ``user_`` for
-        users; divergence (a key of :data:`DIVERGENCE` or ""), and status: at_risk,
+        users (responses with an empty account_id count in no account);
+        divergence (a key of :data:`DIVERGENCE` or ""), and status: at_risk,
         advocate (decision-makers answered, all promoters), no_decision_maker, or
         stable. Sorted by arr, largest first.
     """
@@ -74,6 +75,9 @@ def account_rollup(
         "account_nps_below",
     ):
         raise ValueError(f"unknown account risk rule {rule!r}")
+    # responses without an account (an export-only wave without an account column)
+    # belong to no account
+    responses = responses[responses["account_id"].notna() & (responses["account_id"] != "")]
     role = responses["role"].astype(str).to_numpy()
     # each account's position once (in the order groupby would give), then every count
     # of the three groups of respondents by bincount

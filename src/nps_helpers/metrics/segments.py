@@ -77,6 +77,14 @@ def segment_table(
     return current
 
 
+def _filled(responses: pd.DataFrame, column: str) -> bool:
+    """The column is there and some response has a value in it."""
+    if column not in responses.columns:
+        return False
+    values = responses[column]
+    return bool((values.notna() & (values.astype(str) != "")).any())
+
+
 def segment_tables(
     responses: pd.DataFrame,
     segments: list[str],
@@ -85,7 +93,9 @@ def segment_tables(
     previous: pd.DataFrame | None = None,
     confidence: float = 0.95,
 ) -> dict[str, pd.DataFrame]:
-    """:func:`segment_table` for every segment column and pair present in ``responses``.
+    """:func:`segment_table` for every segment column and pair present in ``responses``
+    with a value in some response (an export-only wave's empty account attributes give
+    no table).
 
     Returns
     -------
@@ -93,10 +103,11 @@ def segment_tables(
         ``"tier"`` -> table, ..., ``"tier x role"`` -> cross table.
     """
     tables: dict[str, pd.DataFrame] = {}
+    filled = {c for c in {*segments, *(c for p in pairs or [] for c in p)} if _filled(responses, c)}
     for seg in segments:
-        if seg in responses.columns:
+        if seg in filled:
             tables[seg] = segment_table(responses, seg, min_n, previous, confidence)
     for a, b in pairs or []:
-        if a in responses.columns and b in responses.columns:
+        if a in filled and b in filled:
             tables[f"{a} x {b}"] = segment_table(responses, [a, b], min_n, previous, confidence)
     return tables

@@ -187,6 +187,27 @@ def blank_rows(values: pd.DataFrame) -> np.ndarray:
     return blank
 
 
+def _empty_account_attributes(
+    responses: pd.DataFrame, tiers: tuple[str, ...] | None
+) -> pd.DataFrame:
+    """An export-only wave's responses with the account attributes there and empty (the
+    canonical columns, DESIGN.md), unless the export's own columns (columns.extra) fill
+    them; the account name is the export's account column when it has one."""
+    empty = {
+        # the export's account column (a name or an id) is the only name there is
+        "account_name": responses["account_id"]
+        .where(responses["account_id"] != "")
+        .astype("string"),
+        "tier": pd.Categorical([None] * len(responses), categories=list(tiers or ())),
+        "industry": pd.Categorical([None] * len(responses)),
+        "region": pd.Categorical([None] * len(responses)),
+        "arr": pd.Series(np.nan, index=responses.index, dtype=float),
+        "owner": pd.Categorical([None] * len(responses)),
+        "renewal_date": pd.Series(None, index=responses.index, dtype=object),
+    }
+    return responses.assign(**{k: v for k, v in empty.items() if k not in responses.columns})
+
+
 def clean_responses(
     raw: RawExport,
     accounts: pd.DataFrame | None,
@@ -235,6 +256,7 @@ def clean_responses(
             f"the export; it has: {', '.join(raw.columns)}"
         )
     notes: list[str] = []
+    skipped: list[str] = []  # checks that did not apply to this export, in plain words
     col = picked.get
     blank = pd.Series("", index=data.index, dtype=object)
 
@@ -275,6 +297,10 @@ def clean_responses(
         when = pd.Series(pd.NaT, index=data.index, dtype="datetime64[ns, UTC]")
         dst = pd.Series(None, index=data.index, dtype=object)
         notes.append("the export has no response date column: responded_at is empty")
+        skipped.append(
+            "The field-window check was skipped: the export has no response date column "
+            "(name one in params, columns: responded_at, to check the field period)."
+        )
 
     # accounts
     if col("account_id"):
@@ -297,6 +323,11 @@ def clean_responses(
         )
     else:
         account_id = blank
+    if accounts is None:
+        skipped.append(
+            "The account check was skipped: no account master was given (inputs.accounts), "
+            "so the wave runs at respondent level."
+        )
     if accounts is not None:
         reject(
             ~account_id.isin(set(accounts["account_id"])) | (account_id == ""), "unknown_account"
@@ -405,6 +436,8 @@ def clean_responses(
         for name in ("industry", "region", "owner"):
             if name in responses.columns:
                 responses[name] = responses[name].astype("category")
+    else:
+        responses = _empty_account_attributes(responses, opts.tiers)
     for name in opts.extra:
         responses[name] = responses[name].astype("category")
     responses["comment"] = responses["comment"].astype("string")
@@ -437,6 +470,7 @@ def clean_responses(
         "rejected_by_reason": {k: int(by_reason[k]) for k in REASONS if k in by_reason},
         "reasons": REASONS,
         "notes": notes,
+        **({"skipped": skipped} if skipped else {}),
         # kept naive times daylight saving made unclear, read not rejected (issue 21)
         "dst_times": {k: int((dst[kept] == k).sum()) for k in ("fold", "gap")},
     }

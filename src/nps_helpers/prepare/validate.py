@@ -49,22 +49,24 @@ TEXT_TYPES = ["str", "string", "object", "StringDtype"]
 SITE = "nps_wave"
 
 
-def build_suite(
-    params: WaveParams, account_ids: list[str] | None = None, rows_in: int | None = None
-) -> list[Any]:
-    """The expectations of the canonical responses of one wave, each with a plain-words
-    description that failure messages use.
+def lacking(responses: pd.DataFrame) -> dict[str, str]:
+    """What the wave lacks that some checks need, each with why in plain words:
+    ``accounts`` when no response has an annual revenue (no account master: an
+    export-only wave), ``dates`` when no response carries a date (the export has no date column)."""
+    out = {}
+    # the account master's annual revenue is never blank (io.crm), so an empty arr
+    # column is a wave without it, whatever the export's own columns fill
+    if len(responses) and "arr" in responses and responses["arr"].isna().all():
+        out["accounts"] = "no account master was given (inputs.accounts)"
+    if len(responses) and "responded_at" in responses and responses["responded_at"].isna().all():
+        out["dates"] = "the export has no response date column"
+    return out
 
-    Parameters
-    ----------
-    params
-        The wave's parameters (field window, tiers, thresholds).
-    account_ids
-        The account master's ids; responses must belong to one of them.
-    rows_in
-        Rows of the export; with it, the kept rows must be at least
-        ``(1 - max_rejected_share) * rows_in``.
-    """
+
+def _suite_items(
+    params: WaveParams, account_ids: list[str] | None, rows_in: int | None
+) -> list[tuple[str | None, Any]]:
+    """Every expectation of the wave with what it needs (``accounts``, ``dates``, or None)."""
     import great_expectations as gx
     from great_expectations.expectations.metadata_types import FailureSeverity
     from great_expectations.expectations.row_conditions import Column
@@ -72,7 +74,7 @@ def build_suite(
     e = gx.expectations
     warn = {"severity": FailureSeverity.WARNING}
     lo, hi = params.window
-    suite = [
+    always = [
         e.ExpectTableColumnsToMatchSet(
             column_set=list(REQUIRED_COLUMNS),
             exact_match=False,
@@ -146,6 +148,8 @@ def build_suite(
             value_set=list(CANONICAL_ROLES),
             description="role must be " + ", ".join(CANONICAL_ROLES),
         ),
+    ]
+    accounts = [
         e.ExpectColumnValuesToNotBeNull(
             column="account_id", description="every response needs an account"
         ),
@@ -158,6 +162,8 @@ def build_suite(
         e.ExpectColumnValuesToBeBetween(
             column="arr", min_value=0, description="annual revenue (arr) cannot be negative"
         ),
+    ]
+    dates = [
         e.ExpectColumnValuesToNotBeNull(
             column="responded_at", description="every response needs its date"
         ),
@@ -167,6 +173,8 @@ def build_suite(
             max_value=pd.Timestamp(hi, tz="UTC") + pd.Timedelta(days=1) - pd.Timedelta(seconds=1),
             description=f"responses must be dated within the field period ({lo} to {hi})",
         ),
+    ]
+    last = [
         e.ExpectColumnValuesToNotMatchRegex(
             column="comment",
             regex=r"<\s*script",
@@ -174,28 +182,85 @@ def build_suite(
             description="comments hold script tags (shown as text, never run)",
         ),
     ]
+    suite: list[tuple[str | None, Any]] = [
+        *((None, x) for x in always),
+        *(("accounts", x) for x in accounts),
+        *(("dates", x) for x in dates),
+        *((None, x) for x in last),
+    ]
     if account_ids is not None:
         # The account master can hold a hundred thousand ids; passing them as a
         # value_set makes GX copy and render them again and again (50 s for 127,000).
         # The lookup is done once in pandas (see _frame_for_gx) and GX checks its result.
         suite.append(
-            e.ExpectColumnValuesToBeNull(
-                column=UNKNOWN_ACCOUNT,
-                description=f"account_id must be in the account master "
-                f"({len(set(account_ids))} accounts)",
+            (
+                "accounts",
+                e.ExpectColumnValuesToBeNull(
+                    column=UNKNOWN_ACCOUNT,
+                    description=f"account_id must be in the account master "
+                    f"({len(set(account_ids))} accounts)",
+                ),
             )
         )
     if rows_in:
         need = math.ceil(rows_in * (1 - params.max_rejected_share))
         suite.append(
-            e.ExpectTableRowCountToBeBetween(
-                min_value=need,
-                description=f"at most {params.max_rejected_share:.0%} of the export's "
-                f"{rows_in} rows may be rejected, so at least {need} must be kept "
-                "(max_rejected_share)",
+            (
+                None,
+                e.ExpectTableRowCountToBeBetween(
+                    min_value=need,
+                    description=f"at most {params.max_rejected_share:.0%} of the export's "
+                    f"{rows_in} rows may be rejected, so at least {need} must be kept "
+                    "(max_rejected_share)",
+                ),
             )
         )
     return suite
+
+
+def build_suite(
+    params: WaveParams,
+    account_ids: list[str] | None = None,
+    rows_in: int | None = None,
+    lacks: dict[str, str] | None = None,
+) -> list[Any]:
+    """The expectations of the canonical responses of one wave that apply to it, each
+    with a plain-words description that failure messages use.
+
+    Parameters
+    ----------
+    params
+        The wave's parameters (field window, tiers, thresholds).
+    account_ids
+        The account master's ids; responses must belong to one of them.
+    rows_in
+        Rows of the export; with it, the kept rows must be at least
+        ``(1 - max_rejected_share) * rows_in``.
+    lacks
+        What the wave lacks (:func:`lacking`): the checks that need it are left out.
+    """
+    lacks = lacks or {}
+    return [x for needs, x in _suite_items(params, account_ids, rows_in) if needs not in lacks]
+
+
+def not_applied(
+    params: WaveParams, lacks: dict[str, str], account_ids: list[str] | None = None
+) -> list[dict[str, str]]:
+    """The checks :func:`build_suite` leaves out for what the wave lacks, each with
+    its description and the reason it did not apply."""
+    items = _suite_items(params, account_ids, None)
+    if "accounts" in lacks and account_ids is None:
+        items.append(("accounts", None))  # the account master's own check
+    return [
+        {
+            "description": x.description
+            if x is not None
+            else "account_id must be in the account master",
+            "reason": lacks[needs],
+        }
+        for needs, x in items
+        if needs in lacks
+    ]
 
 
 def _plain(check: dict[str, Any]) -> str:
@@ -309,7 +374,8 @@ def run_gate(
     )
     # the suite made whole and stored once: adding expectations one by one to a stored
     # suite compares each with all before it and saves it again (0.3 s for this one)
-    expectations = build_suite(params, account_ids, rows_in)
+    lacks = lacking(responses)
+    expectations = build_suite(params, account_ids, rows_in, lacks)
     suite = gx.ExpectationSuite(
         name=f"canonical_responses_{params.wave_id}", expectations=expectations
     )
@@ -387,6 +453,7 @@ def run_gate(
         "critical_failures": len(critical),
         "data_docs": str(index) if index else None,
         "checks": checks,
+        "not_applied": not_applied(params, lacks, account_ids),
     }
     if critical:
         lines = "\n".join(f"  - {_plain(c)}" for c in critical)
