@@ -261,15 +261,18 @@ def test_propose_with_accounts_and_invitations(export):
             "plan": ["x"] * 7,
         }
     )
-    invitations = pd.DataFrame({"contact_id": ["c1"], "account_id": ["A1"], "bounced": [False]})
+    invitations = pd.DataFrame(
+        {"contact_id": ["c1", "c2"], "account_id": ["A1", "A2"], "role": ["CEO", "Buyer"]}
+    )
     p = propose(raw, accounts, invitations, "2026-Q1", company="Acme Corp")
     assert p.company_why == "given with --company" and p.company == "Acme Corp"
-    assert p.role_source == "export column 'Role'"
-    assert {g.label: g.value for g in p.role_map} == {
-        "CEO": "decision_maker",
-        "Engineer": "user",
-        "Team Lead": "influencer",
-        "Intern": "other",
+    assert p.role_source == "export column 'Role' and the invitation list's role column"
+    assert {g.label: (g.value, g.rows) for g in p.role_map} == {
+        "CEO": ("decision_maker", 9),  # 8 in the export, 1 in the invitation list
+        "Engineer": ("user", 8),
+        "Team Lead": ("influencer", 7),
+        "Intern": ("other", 7),
+        "Buyer": ("decision_maker", 1),
     }
     assert {g.label: (g.value, g.rows) for g in p.tier_map} == {
         "SMB": ("small", 3),

@@ -12,7 +12,7 @@ from nps_helpers.run.cli import build_parser, check_export, main
 def test_parser_knows_every_command():
     parser = build_parser()
     commands = parser._subparsers._group_actions[0].choices
-    assert sorted(commands) == ["check", "demo", "demo-data", "list", "pdf", "plan", "run"]
+    assert sorted(commands) == ["check", "demo", "demo-data", "init", "list", "pdf", "plan", "run"]
     args = parser.parse_args(["run", "params/w.yaml", "--notebooks", "nbs"])
     assert (args.params, args.notebooks, args.func.__name__) == ("params/w.yaml", "nbs", "_cmd_run")
     with pytest.raises(SystemExit):

@@ -460,3 +460,162 @@ def test_drilldown_notebook_executes(wave_run, tmp_path):
     )
     assert "application/vnd.jupyter.widget-view+json" in texts, "the app is displayed"
     assert "Clusters (TF-IDF + NMF)" in texts or "covered by the codebook" in texts
+
+
+# ------------------------------------------------------------ nps-wave init (issue 21)
+def _role_line(params_text: str, label: str) -> str:
+    """The params line that maps ``label``."""
+    from nps_helpers.io.params_file import scalar
+
+    key = f"  {scalar(label)}:"
+    return next(line for line in params_text.splitlines() if line.startswith(key))
+
+
+def test_init_then_run_with_accounts_and_invitations(project):
+    """init on the demo's Qualtrics export, account master (its tiers relabelled as a
+    CRM writes them) and invitation list, handed over from a folder outside the project:
+    it copies them under data/raw/2026-H2/, writes params whose guesses are the demo's
+    own role_map, and run makes the deck with no other step."""
+    from nps_helpers.params import load_params
+
+    labels = {"small": "Small Business", "key": "Key Account", "premium": "Premium Partner"}
+    inbox = project.parent / "inbox"
+    inbox.mkdir()
+    raw = project / "data" / "raw" / "2026-H2"
+    for name in ("survey_export.csv", "accounts.csv", "invitations.csv"):
+        (raw / name).rename(inbox / name)
+    acc = pd.read_csv(inbox / "accounts.csv", dtype=str, keep_default_na=False)
+    acc.assign(tier=acc["tier"].map(labels)).to_csv(inbox / "accounts.csv", index=False)
+    handed = {p.name: p.read_bytes() for p in inbox.iterdir()}
+    hand_made = load_params(project / "params" / "2026-H2.yaml")
+    (project / "params" / "2026-H2.yaml").unlink()
+    proc = nps_wave(
+        "init",
+        str(inbox / "survey_export.csv"),
+        "--wave",
+        "2026-H2",
+        "--accounts",
+        str(inbox / "accounts.csv"),
+        "--invitations",
+        str(inbox / "invitations.csv"),
+        cwd=project,
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "params: params/2026-H2.yaml" in out and "Review (every line marked" in out
+    assert "role_map: 6 role label(s) from export column 'role' and the invitation list" in out
+    assert "tier_map: 3 tier label(s) mapped by a guess" in out
+    assert out.strip().endswith("Then: nps-wave run params/2026-H2.yaml")
+    assert {p.name: p.read_bytes() for p in inbox.iterdir()} == handed, "raw files untouched"
+    assert {p.name: p.read_bytes() for p in raw.iterdir() if p.suffix == ".csv"} == handed
+    text = (project / "params" / "2026-H2.yaml").read_text()
+    params = load_params(project / "params" / "2026-H2.yaml")
+    assert params.role_map == hand_made.role_map
+    assert params.tier_map == {v: k for k, v in labels.items()}
+    assert "# review: keyword 'key'" in _role_line(text, "Key Account")
+    assert "# review: keyword 'executive'" in _role_line(text, "Executive Sponsor")
+    assert (params.field_start, params.field_end) == (hand_made.field_start, hand_made.field_end)
+    assert params.previous_wave == "2026-H1" and params.company == hand_made.company
+    assert params.columns.forced() == {k: v for k, v in hand_made.columns.forced().items()}
+    assert params.columns.extra == {"product": "product", "job_function": "job_function"}
+    assert params.segments == ["tier", "role", "industry", "region", "product", "job_function"]
+    assert params.inputs.accounts.as_posix() == "data/raw/2026-H2/accounts.csv"
+    again = nps_wave("init", str(inbox / "survey_export.csv"), "--wave", "2026-H2", cwd=project)
+    assert again.returncode == 2 and "exists; it is kept (use --force" in again.stderr
+    assert (project / "params" / "2026-H2.yaml").read_text() == text
+    run = nps_wave("run", "params/2026-H2.yaml", cwd=project)
+    assert run.returncode == 0, run.stderr
+    deck = (project / "reports" / "2026-H2" / "deck.html").read_text(encoding="utf-8")
+    for slide in ("headline", "segment-tier", "segment-role", "segment-product", "key-accounts"):
+        assert f'id="{slide}"' in deck
+
+
+def _one_header_export(path: Path, n_roles: int = 57) -> dict[str, str]:
+    """A Delighted-like export with one header row: a role column of ``n_roles`` labels,
+    a Likert item, a yes/no answer, a 1-7 effort score, the comment, a plan column with 3
+    values and a country column with 20. Returns the role each label should get."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "tests" / "prepare"))
+    from test_proposal import ROLES_57
+
+    roles = dict(list(ROLES_57.items())[:n_roles])
+    labels = [label for label in roles for _ in range(2)]
+    n = len(labels)
+    countries = ["France", "Germany", "Spain", "Italy", "Japan", "Brazil", "Canada", "India"]
+    countries += ["Mexico", "Chile", "Peru", "Kenya", "Egypt", "Norway", "Sweden", "Poland"]
+    countries += ["Greece", "Ireland", "Austria", "Portugal"]
+    likert = ["Very satisfied", "Satisfied", "Neutral", "Dissatisfied", "Very dissatisfied"]
+    frame = pd.DataFrame(
+        {
+            "Response ID": [f"r{i:04d}" for i in range(n)],
+            "Date": [f"2027-03-{1 + i % 25:02d} 09:{i % 60:02d}" for i in range(n)],
+            "How likely are you to recommend Acme Analytics to a colleague?": [
+                str((i * 7) % 11) for i in range(n)
+            ],
+            "What is the main reason for your score?": [
+                f"The reporting module number {i} saves our team hours every week" for i in range(n)
+            ],
+            "Role": labels,
+            "Overall, how satisfied are you with support?": [likert[i % 5] for i in range(n)],
+            "Would you renew?": [("Yes", "No")[i % 2] for i in range(n)],
+            "Effort score (1-7)": [str(1 + i % 7) for i in range(n)],
+            "Plan": [("Starter", "Team", "Enterprise")[i % 3] for i in range(n)],
+            "Country": [countries[i % 20] for i in range(n)],
+        }
+    )
+    frame.to_csv(path, index=False)
+    return roles
+
+
+def test_init_on_a_one_header_export_in_an_empty_folder(tmp_path):
+    """57 role labels, each mapped by a guess marked for review; plan is the one
+    segment besides the role (not the Likert item, the yes/no answer, the effort score,
+    the comment or the 20 countries); the export is copied, the params load, and run
+    makes the deck of this export-only wave."""
+    from nps_helpers.params import load_params
+
+    export = tmp_path / "survey.csv"
+    roles = _one_header_export(export)
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    proc = nps_wave("init", str(export), "--wave", "2027-Q1", cwd=folder)
+    assert proc.returncode == 0, proc.stderr
+    assert "role_map: 57 role label(s) from export column 'Role' mapped by a guess, " in proc.stdout
+    assert "2 with no guess (other)" in proc.stdout
+    assert "field_start and field_end (2027-03-01 to 2027-03-25)" in proc.stdout
+    target = folder / "params" / "2027-Q1.yaml"
+    params = load_params(target)
+    assert params.role_map == roles
+    text = target.read_text()
+    assert all("# review" in _role_line(text, label) for label in roles)
+    assert "# review: no guess" in _role_line(text, "Intern")
+    assert params.columns.extra == {"plan": "Plan"}
+    assert params.segments == ["role", "plan"] and params.segment_pairs == []
+    assert params.columns.score == "How likely are you to recommend Acme Analytics to a colleague?"
+    assert params.columns.comment == "What is the main reason for your score?"
+    assert params.company == "Acme Analytics" and params.inputs.accounts is None
+    assert (folder / "data" / "raw" / "2027-Q1" / "survey.csv").read_bytes() == export.read_bytes()
+    for column, why in (
+        ("Overall, how satisfied are you with support?", "a Likert scale"),
+        ("Would you renew?", "yes/no answers"),
+        ("Effort score (1-7)", "numbers"),
+    ):
+        assert f"#   {column}: {why}" in text
+    assert "accounts:" not in text and "tier_map: {}" in text
+    run = nps_wave("run", "params/2027-Q1.yaml", cwd=folder)
+    assert run.returncode == 0, run.stderr
+    deck = (folder / "reports" / "2027-Q1" / "deck.html").read_text(encoding="utf-8")
+    assert 'id="segment-role"' in deck and 'id="segment-plan"' in deck
+
+
+def test_init_then_run_an_export_only_wave(project):
+    """No account master: init writes no accounts, and run makes the deck."""
+    (project / "params" / "2026-H2.yaml").unlink()
+    proc = nps_wave("init", "data/raw/2026-H2/survey_export.csv", "--wave", "2026-H2", cwd=project)
+    assert proc.returncode == 0, proc.stderr
+    text = (project / "params" / "2026-H2.yaml").read_text()
+    assert "accounts:" not in text and "segments: [role, product, job_function]" in text
+    run = nps_wave("run", "params/2026-H2.yaml", cwd=project)
+    assert run.returncode == 0, run.stderr
+    assert (project / "reports" / "2026-H2" / "deck.html").is_file()

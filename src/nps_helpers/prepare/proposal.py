@@ -321,11 +321,13 @@ def propose(
         company, company_why = "Our company", "no company named in the export: write yours"
         review.append("company: the export names none")
     # roles
-    role_labels, role_source = None, None
+    found_roles = {}  # the invitation list's labels too: coverage by role maps them
     if columns.get("role"):
-        role_labels, role_source = data[columns["role"]], f"export column {columns['role']!r}"
-    elif invitations is not None and "role" in invitations.columns:
-        role_labels, role_source = invitations["role"], "the invitation list's role column"
+        found_roles[f"export column {columns['role']!r}"] = data[columns["role"]]
+    if invitations is not None and "role" in invitations.columns:
+        found_roles["the invitation list's role column"] = invitations["role"]
+    role_labels = pd.concat(found_roles.values(), ignore_index=True) if found_roles else None
+    role_source = " and ".join(found_roles) or None
     roles = role_guesses(role_labels) if role_labels is not None else ()
     if role_labels is None:
         review.append("roles: no role column in the export or invitation list (all 'other')")

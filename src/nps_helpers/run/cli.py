@@ -119,6 +119,57 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_init(args: argparse.Namespace) -> int:
+    import filecmp
+    import re
+
+    from nps_helpers.io.crm import read_accounts, read_invitations
+    from nps_helpers.io.exports import read_export
+    from nps_helpers.io.files import copy_if_missing
+    from nps_helpers.io.params_file import render_params, write_params
+    from nps_helpers.params import load_params
+    from nps_helpers.prepare.proposal import propose
+
+    root = Path(args.root)
+    target = root / "params" / f"{args.wave}.yaml"
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", args.wave):
+        raise ParamsError(f"--wave {args.wave!r}: use letters, digits, '-', '_' or '.'")
+    if target.exists() and not args.force:
+        raise ParamsError(f"{target} exists; it is kept (use --force to write it again)")
+    given = {"export": args.export, "accounts": args.accounts, "invitations": args.invitations}
+    files = {k: Path(v) for k, v in given.items() if v}
+    raw = read_export(files["export"])
+    accounts = read_accounts(files["accounts"]) if "accounts" in files else None
+    invitations = read_invitations(files["invitations"]) if "invitations" in files else None
+    proposal = propose(raw, accounts, invitations, args.wave, args.company)
+    inputs = {}
+    for key, source in files.items():
+        copy = Path("data") / "raw" / args.wave / source.name
+        if not copy_if_missing(source, root / copy) and not filecmp.cmp(source, root / copy, False):
+            raise ParamsError(f"{root / copy} exists and differs from {source}; it is kept")
+        print(f"{key}: {root / copy}")
+        inputs[key] = copy.as_posix()
+    earlier = []
+    for f in sorted((root / "params").glob("*.yaml")):
+        try:
+            p = load_params(f)
+        except ParamsError:
+            continue
+        if p.wave_id != args.wave and p.field_end < proposal.field_start:
+            earlier.append((p.field_end, p.wave_id))
+    codebook = "params/codebook.yaml" if (root / "params" / "codebook.yaml").is_file() else None
+    text = render_params(
+        proposal, inputs, files["export"].name, max(earlier)[1] if earlier else None, codebook
+    )
+    write_params(target, text, force=args.force)
+    print(f"params: {target}")
+    print("Review (every line marked 'review' in the file):")
+    for item in proposal.review:
+        print(f"  - {item}")
+    print(f"Then: nps-wave run {target}")
+    return 0
+
+
 def _cmd_pdf(args: argparse.Namespace) -> int:
     from nps_helpers.deck.pdf import deck_to_pdf
     from nps_helpers.run.runner import display_path
@@ -321,6 +372,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--sheet", help="Excel sheet name (default: the first)")
     check.add_argument("--json", action="store_true", help="print one JSON object")
     check.set_defaults(func=_cmd_check)
+    init = sub.add_parser("init", help="propose a new wave's params from its export")
+    init.add_argument("export", help="the survey export (CSV, TSV or XLSX)")
+    init.add_argument("--wave", required=True, help="the wave's id, e.g. 2027-H1")
+    init.add_argument("--accounts", help="CRM account master CSV")
+    init.add_argument("--invitations", help="invitation list CSV")
+    init.add_argument("--company", help="the company's name (default: from the export)")
+    init.add_argument("--root", default=".", help="project root (default: current folder)")
+    init.add_argument("--force", action="store_true", help="write over an existing params file")
+    init.set_defaults(func=_cmd_init)
     pdf = sub.add_parser("pdf", help="print a wave's deck to PDF with chromium, one slide a page")
     pdf.add_argument("wave", help="wave id (reports/<wave>/deck.html) or its params YAML")
     pdf.add_argument("--root", default=".", help="project root (default: current folder)")
