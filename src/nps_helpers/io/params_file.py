@@ -19,7 +19,7 @@ import yaml
 from nps_helpers.errors import ParamsError
 from nps_helpers.io.files import write_text
 
-_PLAIN = re.compile(r"[\w(][\w .()/&+?'-]*")  # also plain in [a, b]
+_PLAIN = re.compile(r"[\w(][\w .()/&+'-]*")  # also plain in [a, b]
 _COMMENT_AT = 40
 
 
