@@ -80,9 +80,8 @@ def test_render_loads_back_as_the_proposal(tmp_path):
     )
     assert "#   Renew?: yes/no answers" in lines
     assert "# not segments either, with fewer than 2 or over 12 values: 1" in lines
-    assert (
-        "  comment: Why?" in text and '  role: "Job: role"' in text and "the open question" in text
-    )  # one line per comment
+    assert '  comment: "Why?"' in text and '  role: "Job: role"' in text
+    assert "the open question" in text  # a comment's reason on one line
 
 
 def test_render_without_accounts_roles_tiers_or_comment(tmp_path):
