@@ -304,3 +304,53 @@ def test_build_lists_emails_only_when_allowed_and_without_invitations():
     assert "email" not in bare.lists["detractor_calls"].columns, "no list, no e-mails"
     assert bare.owners == ["Ben", "Olga"]
     assert bare.counts["top_priority_calls"] == 1
+
+
+def export_only_responses() -> pd.DataFrame:
+    """The hand responses of an export-only wave: no account master (empty account
+    attributes, no account column), the export's plan."""
+    r = responses()
+    return r.assign(
+        account_id="",
+        account_name=None,
+        tier=None,
+        arr=float("nan"),
+        renewal_date=None,
+        owner=None,
+        plan=["Pro", "Pro", "Starter", "Pro", "Starter", "Pro", "Starter", "Pro"],
+    )
+
+
+def test_by_respondent_leaves_out_empty_account_columns_and_adds_the_exports_own():
+    r = export_only_responses()
+    calls = followup.detractor_calls(r, as_of=dt.date(2026, 10, 31))
+    out = followup.by_respondent(calls, r, ["plan", "nowhere"])
+    assert list(out.columns) == [
+        "priority",
+        "respondent_id",
+        "plan",
+        "role",
+        "score",
+        "category",
+        "comment",
+        "themes",
+    ]
+    assert out["respondent_id"].tolist() == ["c1", "c3", "c4", "c5"]
+    assert out["plan"].tolist() == ["Pro", "Starter", "Pro", "Starter"]
+    named = r.assign(account_id=["A"] * 8)
+    kept = followup.by_respondent(followup.promoter_list(named), named, [])
+    assert "account_id" in kept.columns and "arr" not in kept.columns
+
+
+def test_build_lists_of_an_export_only_wave_are_by_respondent():
+    r = export_only_responses()
+    themed = themes.analyse(r["comment"])
+    p = params()
+    p.columns = SimpleNamespace(extra={"plan": "Plan"})
+    built = followup.build_lists(p, r, themed, None, themes.theme_table(r, themed))
+    assert built.owners == [], "no owner workbooks without an account master"
+    for frame in built.lists.values():
+        assert not {"account_id", "tier", "arr", "owner"} & set(frame.columns)
+        assert "plan" in frame.columns
+    assert built.lists["detractor_calls"]["respondent_id"].tolist() == ["c1", "c3", "c4", "c5"]
+    assert built.counts["detractor_calls"] == 4 and built.counts["top_priority_calls"] == 0

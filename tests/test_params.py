@@ -159,3 +159,23 @@ def test_codebook_path_and_window(tmp_path):
         load_params(write(tmp_path, data)).codebook_path
         == tmp_path.resolve() / "params" / "mine.yaml"
     )
+
+
+def test_only_the_export_is_an_input(tmp_path):
+    """Issue 21: an export-only wave names no account master and no invitation list."""
+    wave = {
+        "wave_id": "w1",
+        "company": "Northwind",
+        "field_start": "2026-10-01",
+        "field_end": "2026-10-31",
+        "inputs": {"export": "data/export.csv"},
+    }
+    (tmp_path / "params").mkdir()
+    path = tmp_path / "params" / "w1.yaml"
+    path.write_text(yaml.safe_dump(wave))
+    p = load_params(path)
+    assert p.inputs.accounts is None and p.inputs.invitations is None
+    del wave["inputs"]["export"]
+    path.write_text(yaml.safe_dump(wave))
+    with pytest.raises(ParamsError, match="key 'inputs.export' is required but missing"):
+        load_params(path)

@@ -100,6 +100,17 @@ def test_read_inputs_gives_the_export_and_the_crm_files(project):
         update={"inputs": params.inputs.model_copy(update={"invitations": None})}
     )
     assert wave.read_inputs(without)[2] is None
+    export_only = params.model_copy(
+        update={"inputs": params.inputs.model_copy(update={"invitations": None, "accounts": None})}
+    )
+    raw_only, no_accounts, no_invitations = wave.read_inputs(export_only)
+    assert len(raw_only.data) == len(raw.data) and no_accounts is None and no_invitations is None
+
+
+def test_account_ids_for_the_gate():
+    assert wave.account_ids(None) is None, "an export-only wave: the gate skips the check"
+    master = pd.DataFrame({"account_id": ["A2", "A1"], "tier": ["key", "small"]})
+    assert wave.account_ids(master) == ["A2", "A1"]
 
 
 def test_read_inputs_honours_the_forced_format_encoding_and_delimiter(project):

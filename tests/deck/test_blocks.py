@@ -394,3 +394,44 @@ def test_theme_counts():
         ("price billing", "1"),
     ], "most mentioned first"
     assert "Comments that mention each theme" in html
+
+
+def test_export_accounts_table_suppresses_small_accounts():
+    rollup = pd.DataFrame(
+        {
+            "account_id": ["Acme", "Globex"],
+            "account_name": ["Acme", None],
+            "n": [2, 6],
+            "promoters": [1, 3],
+            "passives": [0, 1],
+            "detractors": [1, 2],
+            "nps": [0.0, (3 - 2) / 6 * 100],
+        }
+    )
+    html = blocks.export_accounts_table(rollup, min_n=5)
+    assert html.index("Globex") < html.index("Acme"), "most respondents first"
+    assert '<td>Globex</td><td class="num">6</td><td class="num">+17</td>' in html
+    assert '<td>Acme</td><td class="num">2</td><td class="num">–</td>' in html
+    assert "fewer than 5 respondents" in html and "1\u00a0P · 0\u00a0N · 1\u00a0D" not in html
+
+
+def test_validation_table_lists_the_checks_that_did_not_apply():
+    v = {"passed": 0, "evaluated": 0, "checks": []}
+    assert "did not apply" not in validation_table(v)
+    v["not_applied"] = [{"description": "tier must be <one>", "reason": "no account master"}]
+    html = validation_table(v)
+    assert "1 check(s) did not apply to this wave" in html
+    assert "<td>tier must be &lt;one&gt;</td><td>no account master</td>" in html
+
+
+def test_quality_table_says_which_checks_were_skipped():
+    q = {"rows_in": 3, "kept": 3, "rejected": 0, "rejected_by_reason": {}, "reasons": {}}
+    assert '<p class="note">' not in quality_table(q)
+    html = quality_table({**q, "skipped": ["The field-window check was skipped: no <date>."]})
+    assert html.endswith('<p class="note">The field-window check was skipped: no &lt;date&gt;.</p>')
+
+
+def test_verbatim_without_a_tier_names_no_account():
+    quotes = pd.DataFrame({"text": ["slow"], "score": [3], "role": ["other"], "tier": [None]})
+    html = blocks.verbatim_blocks([("support", "Detractors need", quotes)])
+    assert "score 3 · other</footer>" in html and "account" not in html

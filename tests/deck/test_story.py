@@ -358,3 +358,105 @@ def test_uncaught_comments(wave):
     assert "candidates to add to params/codebook.yaml" in html
     assert "parking" in html and "coffee" in html
     assert owner not in html and "[name] says the parking lot" in html
+
+
+@pytest.fixture(scope="module")
+def export_only(wave):
+    """The H2 wave as an export-only wave gives it: no account master, no invitation
+    list, no account column (empty account attributes)."""
+    params, data, themed, _ = wave
+    r = data.responses
+    bare = r.assign(
+        account_id="",
+        account_name=pd.NA,
+        tier=pd.Categorical([None] * len(r), categories=params.tiers),
+        industry=pd.Categorical([None] * len(r)),
+        region=pd.Categorical([None] * len(r)),
+        arr=float("nan"),
+        owner=pd.Categorical([None] * len(r)),
+        renewal_date=None,
+    )
+    only = WaveData(
+        responses=bare,
+        quality=data.quality,
+        history=data.history,
+        previous=None,
+        previous_wave=None,
+        accounts=None,
+        invitations=None,
+    )
+    return params, only, themed
+
+
+def one_line(part: str, what: str, file: str) -> None:
+    assert part.count('<p class="note">') == 1, part
+    assert f"{what} needs {file}: add it to the wave&#x27;s params to see it." in part
+
+
+def test_export_only_headline_names_the_missing_files(export_only):
+    params, data, _ = export_only
+    cards, notes = story.headline(params, data)
+    assert "Revenue-weighted NPS" not in cards and "Response rate" not in cards
+    assert f"n = {fmt_int(len(data.responses))}" in cards
+    assert "The revenue-weighted NPS needs the account master (inputs.accounts)" in notes
+    assert "The response rate needs the invitation list (inputs.invitations)" in notes
+
+
+def test_export_only_segments_and_pairs(export_only):
+    params, data, _ = export_only
+    tables = story.segment_tables(params, data)
+    assert "tier" not in tables and "industry" not in tables and "role" in tables
+    slides = {s.key: s for s in story.segment_slides(params, tables, None)}
+    assert list(slides) == params.segments, "every segment keeps its slide id"
+    (line,) = slides["tier"].parts
+    one_line(line, "NPS by tier", story.ACCOUNT_MASTER)
+    (cross,) = story.cross_slides(params, tables)
+    assert cross.key == "tier-role"
+    one_line(cross.parts[1], "NPS by tier and role together", story.ACCOUNT_MASTER)
+
+
+def test_export_only_account_slides(export_only):
+    params, data, _ = export_only
+    rollup = story.account_rollup(params, data)
+    assert rollup.empty, "no account column: no account"
+    line = story.key_accounts(params, rollup)
+    assert "columns: account_id" in line and "inputs.accounts" in line
+    (risk,) = story.revenue_at_risk(params, rollup)
+    one_line(risk, "Revenue at risk and renewals", story.ACCOUNT_MASTER)
+    (rate,) = story.coverage_slides(params, data)
+    assert "inputs.invitations" in rate
+
+
+def test_export_only_accounts_from_the_exports_account_column(export_only):
+    params, data, _ = export_only
+    named = data.responses.assign(
+        account_id=["Acme" if i % 3 else "Globex" for i in range(len(data.responses))]
+    )
+    named["account_name"] = named["account_id"]
+    rollup = story.account_rollup(params, dataclasses.replace(data, responses=named))
+    assert sorted(rollup["account_id"]) == ["Acme", "Globex"]
+    line, table = story.key_accounts(params, rollup)
+    one_line(line, "Key accounts by tier", story.ACCOUNT_MASTER)
+    acme = named[named["account_id"] == "Acme"]
+    assert f'<td>Acme</td><td class="num">{fmt_int(len(acme))}</td>' in table
+    assert fmt_nps(nps_summary(acme["score"])["nps"]) in table
+
+
+def test_export_only_coverage_with_invitations_and_closing_the_loop(export_only, wave):
+    params, data, themed = export_only
+    invited = dataclasses.replace(data, invitations=wave[1].invitations)
+    cards, line = story.coverage_slides(params, invited)
+    rate = coverage.response_rate(data.responses, wave[1].invitations)
+    assert fmt_pct(rate["rate"]) in cards and "Accounts heard" not in cards
+    one_line(line, "Account coverage, revenue covered and the rate by tier", story.ACCOUNT_MASTER)
+    counts = {"detractor_calls": 3, "top_priority_calls": 0}
+    _, calls = story.closing_the_loop(counts, data)
+    one_line(calls, "Detractors to call by account owner", story.ACCOUNT_MASTER)
+
+
+def test_needs_file_is_one_line():
+    line = story.needs_file("Revenue at <risk>", story.ACCOUNT_MASTER)
+    assert line == (
+        '<p class="note">Revenue at &lt;risk&gt; needs the account master (inputs.accounts): '
+        "add it to the wave&#x27;s params to see it.</p>"
+    )

@@ -444,3 +444,54 @@ def test_no_dst_times_counted_without_a_zone_or_date():
     )
     opts = clean.CleanOptions(columns={"score": "Q1"}, role_map=HAND_OPTIONS.role_map)
     assert clean.clean_responses(raw, None, opts).quality["dst_times"] == {"fold": 0, "gap": 0}
+
+
+def one_header_export(with_dates: bool = False, with_company: bool = False) -> exports.RawExport:
+    """A one-header export as Delighted or a form tool gives it: score, comment, plan."""
+    data = pd.DataFrame(
+        {
+            "Score": ["10", "3", "8", "9"],
+            "Comment": ["great support", "too many bugs", "fine", "love it"],
+            "Plan": ["Pro", "Starter", "Pro", "Starter"],
+        },
+        dtype=object,
+    )
+    if with_dates:
+        data["Date"] = ["2026-10-02", "2026-10-03", "2026-12-30", "2026-10-05"]
+    if with_company:
+        data["Company"] = ["Acme", "Acme", "Globex", ""]
+    data.insert(0, "input_row", range(1, len(data) + 1))
+    return exports.RawExport(data=data, source="form.csv", format="generic", header_rows=1)
+
+
+def test_export_only_wave_without_dates_or_ids():
+    """Issue 21: no account master, no account id, no date: every row is kept, the
+    account attributes are empty, and the skipped checks are said in quality.json."""
+    opts = clean.CleanOptions(
+        wave_id="w1", columns={"score": "Score", "comment": "Comment"}, extra={"plan": "Plan"}
+    )
+    result = clean.clean_responses(one_header_export(), None, opts)
+    r, q = result.responses, result.quality
+    assert q["kept"] == 4 and q["rejected"] == 0
+    assert (r["account_id"] == "").all() and r["account_name"].isna().all()
+    assert r["tier"].isna().all() and r["arr"].isna().all() and r["responded_at"].isna().all()
+    assert r["plan"].astype(str).tolist() == ["Pro", "Starter", "Pro", "Starter"]
+    assert r["respondent_id"].tolist() == ["r_row-1", "r_row-2", "r_row-3", "r_row-4"]
+    assert any(s.startswith("The field-window check was skipped") for s in q["skipped"])
+    assert any(s.startswith("The account check was skipped") for s in q["skipped"])
+
+
+def test_export_only_wave_with_dates_and_an_account_name_column():
+    opts = clean.CleanOptions(
+        wave_id="w1",
+        columns={"score": "Score", "comment": "Comment", "account_id": "Company"},
+        window=(pd.Timestamp("2026-10-01").date(), pd.Timestamp("2026-10-31").date()),
+    )
+    export = one_header_export(with_dates=True, with_company=True)
+    result = clean.clean_responses(export, None, opts)
+    r, q = result.responses, result.quality
+    # row 3 is dated after the field period: the window check applies with dates
+    assert q["rejected_by_reason"] == {"outside_field_window": 1}
+    assert r["account_id"].tolist() == ["Acme", "Acme", ""]
+    assert r["account_name"].tolist()[:2] == ["Acme", "Acme"] and pd.isna(r["account_name"][2])
+    assert not any("field-window" in s for s in q["skipped"])

@@ -196,3 +196,47 @@ def test_arrow_text_gives_the_verdicts_of_object_text(cleaned, small_params, mon
     assert fast == slow
     for words in ("'gold'", "e-mail address", "respondent_id", "unique", "category must match"):
         assert words in fast, words
+
+
+def test_lacking_says_what_the_wave_lacks():
+    from nps_helpers.prepare.validate import lacking
+
+    full = pd.DataFrame({"arr": [1.0, None], "responded_at": [pd.Timestamp("2026-10-01"), None]})
+    assert lacking(full) == {}
+    bare = pd.DataFrame({"arr": [None, None], "responded_at": [pd.NaT, pd.NaT]})
+    assert set(lacking(bare)) == {"accounts", "dates"}
+    assert "inputs.accounts" in lacking(bare)["accounts"]
+    assert lacking(bare.head(0)) == {}, "an empty wave lacks nothing the count check misses"
+
+
+def test_suite_leaves_out_what_does_not_apply(small_params):
+    from nps_helpers.prepare.validate import not_applied
+
+    full = build_suite(small_params, ["A1"], 100)
+    lacks = {"accounts": "no account master", "dates": "no dates"}
+    bare = build_suite(small_params, None, 100, lacks)
+    described = {e.description for e in bare}
+    assert len(full) - len(bare) == 7  # 4 account + 2 date checks + the master's ids
+    assert not any("tier" in d or "field period" in d or "account" in d for d in described)
+    skipped = not_applied(small_params, lacks)
+    assert len(skipped) == 7 and {s["reason"] for s in skipped} == set(lacks.values())
+    left_out = {e.description.split(" (1 accounts)")[0] for e in full} - described
+    assert {s["description"] for s in skipped} == left_out
+    assert not_applied(small_params, {}) == []
+
+
+def test_export_only_wave_passes_with_the_checks_that_did_not_apply(cleaned, small_params):
+    bare = cleaned.responses.assign(
+        account_id="",
+        tier=pd.Categorical([None] * len(cleaned.responses), categories=small_params.tiers),
+        arr=float("nan"),
+        responded_at=pd.NaT,
+    )
+    result = run_gate(bare, small_params, rows_in=len(bare))
+    assert result["success"] and result["critical_failures"] == 0
+    reasons = {c["reason"] for c in result["not_applied"]}
+    assert reasons == {
+        "no account master was given (inputs.accounts)",
+        "the export has no response date column",
+    }
+    assert not any(c["column"] in ("tier", "arr", "responded_at") for c in result["checks"])

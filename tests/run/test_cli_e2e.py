@@ -619,3 +619,150 @@ def test_init_then_run_an_export_only_wave(project):
     run = nps_wave("run", "params/2026-H2.yaml", cwd=project)
     assert run.returncode == 0, run.stderr
     assert (project / "reports" / "2026-H2" / "deck.html").is_file()
+
+
+# ------------------------------------------------------------ export-only waves (issue 21)
+PLANS = ("Starter", "Pro", "Enterprise")
+SIZES = ("1-10", "11-50", "51-200")
+PRAISE = ("the support team answers within the hour", "onboarding was quick and clear")
+COMPLAINTS = ("too many bugs in the mobile app", "the price went up again")
+
+
+def _export_only_project(root: Path, dates: bool = False, company: bool = False) -> Path:
+    """A project of one one-header export (score, comment, plan, company size; no ids)
+    and a params file naming only inputs.export among the inputs."""
+    (root / "params").mkdir(parents=True)
+    (root / "data").mkdir()
+    rows = []
+    for i in range(40):
+        score = (i * 7) % 11
+        said = (PRAISE if score >= 9 else COMPLAINTS)[i % 2]
+        row = {
+            "Score": score,
+            "Comment": f"{said}, week {i}",
+            "Plan": PLANS[i % 3],
+            "Company size": SIZES[i % 3],
+        }
+        if dates:
+            row["Submitted At"] = f"2026-10-{1 + i % 28:02d} 09:30"
+        if company:
+            row["Company"] = f"Client {i % 4}"
+        rows.append(row)
+    pd.DataFrame(rows).to_csv(root / "data" / "export.csv", index=False)
+    columns = {"extra": {"plan": "Plan", "company_size": "Company size"}}
+    if company:
+        columns["account_id"] = "Company"
+    params = {
+        "wave_id": "2026-Q4",
+        "company": "Northwind",
+        "field_start": "2026-10-01",
+        "field_end": "2026-10-31",
+        "inputs": {"export": "data/export.csv"},
+        "columns": columns,
+        "segments": ["plan", "company_size", "tier", "role"],
+    }
+    import yaml
+
+    (root / "params" / "2026-Q4.yaml").write_text(yaml.safe_dump(params))
+    return root
+
+
+def _slides(deck: str) -> dict[str, str]:
+    """Each slide's plain text by its id."""
+    out = {}
+    for sid, body in re.findall(
+        r'<section class="slide"[^>]*id="([^"]*)"[^>]*>(.*?)</section>', deck, re.S
+    ):
+        body = re.sub(r"<script.*?</script>", "", body, flags=re.S)
+        out[sid] = " ".join(re.sub(r"<[^>]+>", " ", body).replace("&#x27;", "'").split())
+    return out
+
+
+def _run_in_process(root: Path, monkeypatch) -> dict[str, str]:
+    from nps_helpers.run.cli import main
+
+    monkeypatch.chdir(root)
+    assert main(["run", "params/2026-Q4.yaml"]) == 0
+    return _slides((root / "reports" / "2026-Q4" / "deck.html").read_text(encoding="utf-8"))
+
+
+MASTER_LINE = "needs the account master (inputs.accounts): add it to the wave's params to see it."
+
+
+def _assert_export_only_deck(slides: dict[str, str]) -> None:
+    assert "Traceback" not in " ".join(slides.values())
+    assert "NPS by plan" in slides["segment-plan"] and "Enterprise" in slides["segment-plan"]
+    assert "segment-company-size" in slides
+    assert slides["segment-tier"] == f"NPS by tier {MASTER_LINE}"
+    assert f"NPS by tier and role together {MASTER_LINE}" in slides["cross-tier-role"]
+    assert f"Revenue at risk and renewals {MASTER_LINE}" in slides["revenue-at-risk"]
+    assert f"The revenue-weighted NPS {MASTER_LINE}" in slides["headline"]
+    assert "The response rate needs the invitation list (inputs.invitations)" in slides["headline"]
+    assert slides["coverage"].endswith(
+        "No invitation list was given (inputs.invitations), so the response rate is unknown."
+    )
+    assert f"Detractors to call by account owner {MASTER_LINE}" in slides["closing-the-loop"]
+    assert "The account check was skipped: no account master" in slides["data-quality"]
+    assert "did not apply to this wave" in slides["checks"]
+    assert "no account master was given (inputs.accounts)" in slides["checks"]
+
+
+def test_export_only_wave_without_dates_runs_end_to_end(tmp_path, monkeypatch):
+    root = _export_only_project(tmp_path / "p")
+    slides = _run_in_process(root, monkeypatch)
+    _assert_export_only_deck(slides)
+    assert "n = 40" in slides["headline"]
+    assert "The field-window check was skipped" in slides["data-quality"]
+    assert "the export has no response date column" in slides["checks"]
+    assert "columns: account_id" in slides["key-accounts"]
+    calls = pd.read_csv(root / "reports" / "2026-Q4" / "followup" / "detractor_calls.csv")
+    assert list(calls.columns[:2]) == ["priority", "respondent_id"]
+    assert {"plan", "company_size"} <= set(calls.columns) and "account_id" not in calls.columns
+    assert not (root / "reports" / "2026-Q4" / "followup" / "owners").exists() or not list(
+        (root / "reports" / "2026-Q4" / "followup" / "owners").iterdir()
+    )
+
+
+def test_export_only_wave_with_dates_checks_the_field_window(tmp_path, monkeypatch):
+    root = _export_only_project(tmp_path / "p", dates=True)
+    slides = _run_in_process(root, monkeypatch)
+    _assert_export_only_deck(slides)
+    assert "field-window check was skipped" not in slides["data-quality"]
+    assert "dated within the field period" in slides["checks"].split("did not apply")[0]
+
+
+def test_export_only_wave_with_an_account_name_column(tmp_path, monkeypatch):
+    root = _export_only_project(tmp_path / "p", company=True)
+    slides = _run_in_process(root, monkeypatch)
+    _assert_export_only_deck(slides)
+    accounts = slides["key-accounts"]
+    assert f"Key accounts by tier {MASTER_LINE}" in accounts
+    assert "The 4 accounts with most respondents, as the export names them" in accounts
+    assert "Client 0 10" in accounts
+    calls = pd.read_csv(root / "reports" / "2026-Q4" / "followup" / "detractor_calls.csv")
+    assert calls["account_id"].str.startswith("Client ").all()
+
+
+def test_check_says_whether_run_would_accept_the_export(tmp_path, capsys):
+    from nps_helpers.run.cli import main
+
+    root = _export_only_project(tmp_path / "p")
+    export = root / "data" / "export.csv"
+    assert main(["check", str(export)]) == 0
+    out = capsys.readouterr().out
+    assert "Run:      would accept this file as it is" in out
+    assert "missing: no response date column: the field-window check is skipped" in out
+    assert "missing: no account master (inputs.accounts)" in out
+    bare = root / "data" / "no_score.csv"
+    pd.read_csv(export).drop(columns="Score").to_csv(bare, index=False)
+    assert main(["check", str(bare)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"nps-wave: {bare}: no NPS score column found")
+    assert "(columns: score)" in err and err.endswith("run would refuse this file as it is.")
+    assert err.count("\n") == 0, "one sentence"
+    few = root / "data" / "few.csv"
+    pd.read_csv(export).head(10).to_csv(few, index=False)
+    assert main(["check", str(few)]) == 0
+    out = capsys.readouterr().out
+    assert "Run:      would refuse this file as it is:" in out
+    assert f"{few}: only 10 row(s) are kept and run needs at least 30 (min_responses)" in out

@@ -31,11 +31,14 @@ def check_export(
     delimiter: str | None = None,
     sheet: str | None = None,
 ) -> dict:
-    """Read and clean an export without a params file; the facts ``nps-wave check`` prints."""
+    """Read and clean an export without a params file; the facts ``nps-wave check`` prints,
+    with whether ``nps-wave run`` would accept the file as it is (``run_accepts``), the
+    sentences saying why not (``run_refusals``) and what the wave would lack
+    (``run_lacks``: each missing input and what it would add)."""
     from nps_helpers.io.crm import read_accounts
     from nps_helpers.io.exports import read_export
     from nps_helpers.metrics.scoring import nps_summary
-    from nps_helpers.params import Columns
+    from nps_helpers.params import Columns, WaveParams
     from nps_helpers.prepare.clean import CleanOptions, clean_responses
 
     mapping = dict(mapping or {})
@@ -50,6 +53,35 @@ def check_export(
     result = clean_responses(raw, crm, CleanOptions(columns=mapping, strict_labels=False))
     q = result.quality
     summary = nps_summary(result.responses["score"])
+    defaults = WaveParams.model_fields
+    least = defaults["min_responses"].default
+    share = defaults["max_rejected_share"].default
+    refusals = []
+    if q["kept"] < least:
+        refusals.append(
+            f"{export}: only {q['kept']} row(s) are kept and run needs at least {least} "
+            "(min_responses): add responses or lower min_responses in the wave's params."
+        )
+    if q["rows_in"] and q["rejected"] > share * q["rows_in"]:
+        refusals.append(
+            f"{export}: {q['rejected']} of {q['rows_in']} rows are rejected and run allows at "
+            f"most {share:.0%} (max_rejected_share): see the reasons above, fix the export or "
+            "raise max_rejected_share in the wave's params."
+        )
+    lacks = []
+    if crm is None:
+        lacks.append(
+            "no account master (inputs.accounts): the wave runs at respondent level, without "
+            "tiers, revenue, renewals or account coverage"
+        )
+    if not q["columns"].get("account_id"):
+        lacks.append(
+            "no account column: account figures need one (--map account_id=<column>, in "
+            "params columns: account_id) or the account master"
+        )
+    if not q["columns"].get("responded_at"):
+        lacks.append("no response date column: the field-window check is skipped")
+    lacks.append("no invitation list (inputs.invitations): no response rate")
     return {
         "format": q["format"],
         "encoding": q["encoding"],
@@ -66,6 +98,9 @@ def check_export(
         "n": summary["n"],
         "notes": q["notes"],
         "nps_group_check": q.get("nps_group_check"),
+        "run_accepts": not refusals,
+        "run_refusals": refusals,
+        "run_lacks": lacks,
     }
 
 
@@ -89,7 +124,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
             args.export, args.format, mapping, args.accounts, args.encoding, delimiter, args.sheet
         )
     except (ExportFormatError, MappingError, ParamsError) as exc:
-        print(f"nps-wave: {exc}", file=sys.stderr)
+        print(f"nps-wave: {exc}; run would refuse this file as it is.", file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps(facts, indent=2, default=str))
@@ -116,6 +151,14 @@ def _cmd_check(args: argparse.Namespace) -> int:
         )
     nps = "–" if facts["nps"] is None else fmt_nps(facts["nps"])
     print(f"NPS of the kept rows: {nps} (n = {facts['n']:,})")
+    if facts["run_accepts"]:
+        print("Run:      would accept this file as it is")
+    else:
+        print("Run:      would refuse this file as it is:")
+        for refusal in facts["run_refusals"]:
+            print(f"  {refusal}")
+    for lack in facts["run_lacks"]:
+        print(f"  missing: {lack}")
     return 0
 
 
