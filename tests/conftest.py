@@ -11,7 +11,7 @@ from nps_helpers.demo.company import generate_demo
 from nps_helpers.params import load_params
 
 REPO = Path(__file__).resolve().parents[1]
-#: Debian's chromium, installed by `make test` when missing, with the flags this closed network needs.
+#: Debian's chromium (`make test` installs it when missing), with the flags this network needs.
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
