@@ -124,7 +124,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
             args.export, args.format, mapping, args.accounts, args.encoding, delimiter, args.sheet
         )
     except (ExportFormatError, MappingError, ParamsError) as exc:
-        print(f"nps-wave: {exc}; run would refuse this file as it is.", file=sys.stderr)
+        reason = " ".join(str(exc).split()).rstrip(".")  # one line, whatever the reader said
+        print(f"nps-wave: {reason}; run would refuse this file as it is.", file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps(facts, indent=2, default=str))
