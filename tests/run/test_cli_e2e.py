@@ -766,3 +766,27 @@ def test_check_says_whether_run_would_accept_the_export(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Run:      would refuse this file as it is:" in out
     assert f"{few}: only 10 row(s) are kept and run needs at least 30 (min_responses)" in out
+
+
+def test_plan_without_an_account_master_says_what_it_needs(project):
+    params = project / "params" / "2026-H2.yaml"
+    text = params.read_text(encoding="utf-8")
+    params.write_text(
+        "\n".join(line for line in text.splitlines() if not line.strip().startswith("accounts:"))
+        + "\n",
+        encoding="utf-8",
+    )
+    proc = nps_wave(
+        "plan",
+        "2027-H1",
+        "--start",
+        "2027-04-01",
+        "--end",
+        "2027-04-30",
+        "--root",
+        ".",
+        cwd=project,
+    )
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert "wave 2026-H2" in proc.stderr and "inputs.accounts" in proc.stderr

@@ -261,6 +261,11 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         blank = when.isna() | (when.astype(str).str.strip() == "")
         history.append(inv.assign(invited_at=when.where(~blank, p.field_start.isoformat())))
     history = pd.concat(history, ignore_index=True)
+    if latest.inputs.accounts is None:
+        raise ParamsError(
+            f"params of wave {latest.wave_id}: nps-wave plan needs the CRM account master "
+            "(tiers say which accounts are key): name it in inputs.accounts"
+        )
     accounts = map_tiers(latest, read_accounts(latest.path(latest.inputs.accounts)))
     contacts = invitation_segments(
         read_invitations(latest.path(latest.inputs.invitations)), accounts, latest.role_map
