@@ -68,6 +68,15 @@ def test_detractor_calls_order():
     assert "email" not in calls.columns
 
 
+def test_detractor_calls_without_a_date_to_count_renewals_from():
+    r = responses()
+    calls = followup.detractor_calls(r, themes.analyse(r["comment"]), ["key", "premium"], None)
+    # no renewal counts as soon: the key account first, then by revenue
+    assert calls["respondent_id"].tolist() == ["c1", "c4", "c5", "c3"]  # C 9000, D 500, B 50
+    assert calls["priority"].tolist() == [1, 3, 3, 3]
+    assert calls["days_to_renewal"].isna().all()
+
+
 def test_promoters_passives_and_who_is_out():
     r = responses()
     assert followup.promoter_list(r)["respondent_id"].tolist() == ["c2", "c8", "c7"]

@@ -129,7 +129,11 @@ def detractor_calls(
     dm_det = set(det.loc[det["role"].astype(str) == "decision_maker", "account_id"])
     key = det["tier"].astype(str).isin(key_tiers) & det["account_id"].isin(dm_det)
     renewal = pd.to_datetime(det["renewal_date"], errors="coerce")
-    days = (renewal - pd.Timestamp(as_of)).dt.days if as_of is not None else renewal * 0 + 10**6
+    days = (
+        (renewal - pd.Timestamp(as_of)).dt.days
+        if as_of is not None
+        else pd.Series(np.nan, index=det.index)  # no date to count from: unknown
+    )
     soon = days.between(0, horizon_days)
     det["priority"] = pd.Series(
         [1 if k else 2 if s else 3 for k, s in zip(key, soon, strict=True)], index=det.index
