@@ -118,6 +118,12 @@ def test_include_partial(small_project, tmp_path):
     assert (incomplete["Q1"].str.strip() == "").all(), "only partials without a score rejected"
 
 
+def test_respondent_ids_skip_what_is_no_email():
+    # Microsoft Forms writes "anonymous" for every respondent of an anonymous form
+    ids = respondent_ids(None, pd.Series(["anonymous", "Anonymous", "a@x.com", ""]), salt="s")
+    assert ids.tolist()[:2] == ["", ""] and ids.iloc[2].startswith("h_") and ids.iloc[3] == ""
+
+
 def test_respondent_ids_hash_email():
     ids = respondent_ids(pd.Series(["C1", ""]), pd.Series(["a@x.com", "B@X.com "]), salt="s")
     assert ids.iloc[0] == "C1"
@@ -296,6 +302,24 @@ HAND_OPTIONS = clean.CleanOptions(
     tier_map={"Key Account": "key"},
     window=(pd.Timestamp("2026-10-01").date(), pd.Timestamp("2026-10-31").date()),
 )
+
+
+def test_an_export_column_named_reason_is_kept_beside_the_rejection_reason():
+    data = pd.DataFrame(
+        {
+            "input_row": [1, 2, 3],
+            "id": ["a", "b", "c"],
+            "nps": ["9", "eleven", "3"],
+            "reason": ["fast support", "n/a", "slow"],
+        },
+        dtype=object,
+    )
+    raw = exports.RawExport(data=data, source="r.csv")
+    result = clean.clean_responses(raw, None, clean.CleanOptions(strict_labels=False))
+    rej = result.rejected
+    assert rej["reason"].tolist() == ["invalid_score"]
+    assert rej["reason (export)"].tolist() == ["n/a"]
+    assert result.responses["comment"].tolist() == ["fast support", "slow"]
 
 
 def test_clean_a_hand_made_export():

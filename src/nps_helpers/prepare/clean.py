@@ -117,13 +117,18 @@ class CleanResult:
 
 
 def respondent_ids(contact_id: pd.Series | None, email: pd.Series | None, salt: str) -> pd.Series:
-    """Stable respondent ids: the contact id, else a salted hash of the lower-cased e-mail."""
+    """Stable respondent ids: the contact id, else a salted hash of the lower-cased e-mail.
+
+    A value without ``@`` is no e-mail (Microsoft Forms writes "anonymous" for every
+    respondent of an anonymous form): it gives no id, so those responses are not taken
+    for one respondent answering again."""
     index = (contact_id if contact_id is not None else email).index
     ids = pd.Series("", index=index, dtype=object)
     if contact_id is not None:
         ids = stripped_text(contact_id)
     if email is not None:
         mail = stripped_text(email).str.lower()
+        mail = mail.where(mail.str.contains("@", regex=False), "")
         unique = mail[(mail != "") & (ids == "")].unique()
         hashed = {m: "h_" + hashlib.sha256((salt + m).encode()).hexdigest()[:16] for m in unique}
         ids = ids.where(ids != "", mail.map(hashed).fillna(""))
@@ -445,6 +450,10 @@ def clean_responses(
 
     # the rows not kept, with their original values
     rejected = data[~kept].copy()
+    # an export column named like one this table adds ("reason" is a common question
+    # name) keeps its values under "<name> (export)"
+    added = ("reason", "reason_text", "kept_response_id")
+    rejected = rejected.rename(columns={c: f"{c} (export)" for c in added if c in rejected})
     personal = {*PERSONAL_EXPORT_COLUMNS, *([col("email")] if col("email") else [])}
     for c in personal & set(rejected.columns):
         rejected[c] = rejected[c].where(rejected[c].fillna("") == "", REMOVED)
