@@ -211,3 +211,9 @@ def test_every_wall_clock_time_is_an_instant(zone_walls):
             assert how == ("fold" if len(offsets) == 2 else None)
     read = [(w, t) for w, t, how in zip(walls, when, dst, strict=True) if how != "gap"]
     assert [t for _, t in sorted(read)] == sorted(t for _, t in read), "order is kept"
+
+
+def test_stripped_text_keeps_texts_that_differ_after_a_nul():
+    # pandas' factorize reads a text only up to a NUL: "" and "\x00" would be one value
+    got = stripped_text(pd.Series(["a\x00b", "a\x00c", "a", " x ", None, "", "\x00"]))
+    assert got.tolist() == ["a\x00b", "a\x00c", "a", "x", "", "", "\x00"]

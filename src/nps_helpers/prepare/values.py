@@ -13,8 +13,12 @@ def stripped_text(values: pd.Series) -> pd.Series:
     """``values`` as text without surrounding whitespace, missing values as "": what
     ``values.fillna("").astype(str).str.strip()`` gives, with each distinct value
     stripped once (answers repeat: tiers, roles, statuses)."""
-    if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
-        # numbers or mixed: 1, 1.0 and True are one value to a hash table, not as text
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    # numbers or mixed: 1, 1.0 and True are one value to a hash table, not as text; and
+    # pandas' hash table reads a text only up to a NUL ("" and "\x00" would be one value)
+    if kind not in ("string", "empty") or (
+        kind == "string" and values.str.contains("\x00", regex=False, na=False).any()
+    ):
         return values.astype(object).where(values.notna(), "").astype(str).str.strip()
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     text = pd.Series(np.asarray(uniques, dtype=object), dtype=object).astype(str).str.strip()
