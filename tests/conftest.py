@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from nps_helpers.demo.company import generate_demo
 from nps_helpers.params import load_params
+
+# Property tests draw the same examples on every run, so a landing is never decided by
+# the draw; `HYPOTHESIS_PROFILE=explore make test` draws new ones (and finds new bugs).
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 REPO = Path(__file__).resolve().parents[1]
 #: Debian's chromium (`make test` installs it when missing), with the flags this network needs.
