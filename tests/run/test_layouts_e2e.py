@@ -32,6 +32,9 @@ def load_layout(path: Path) -> str:
 
 @pytest.mark.parametrize("export", FIXTURES, ids=lambda p: p.name)
 def test_init_then_run_makes_a_deck_from_the_export_alone(export, tmp_path, capsys):
+    assert main(["check", str(export)]) == 0
+    said = capsys.readouterr().out
+    assert f"Format:   {load_layout(export)}" in said and "Run:" in said
     wave = export.stem.replace("_", "-")
     assert main(["init", str(export), "--wave", wave, "--root", str(tmp_path)]) == 0
     params_file = tmp_path / "params" / f"{wave}.yaml"
