@@ -422,7 +422,7 @@ def test_export_only_account_slides(export_only):
     line = story.key_accounts(params, rollup)
     assert "columns: account_id" in line and "inputs.accounts" in line
     (risk,) = story.revenue_at_risk(params, rollup)
-    one_line(risk, "Revenue at risk and renewals", story.ACCOUNT_MASTER)
+    one_line(risk, "The table of revenue at risk and renewals", story.ACCOUNT_MASTER)
     (rate,) = story.coverage_slides(params, data)
     assert "inputs.invitations" in rate
 
@@ -448,7 +448,7 @@ def test_export_only_coverage_with_invitations_and_closing_the_loop(export_only,
     cards, line = story.coverage_slides(params, invited)
     rate = coverage.response_rate(data.responses, wave[1].invitations)
     assert fmt_pct(rate["rate"]) in cards and "Accounts heard" not in cards
-    one_line(line, "Account coverage, revenue covered and the rate by tier", story.ACCOUNT_MASTER)
+    one_line(line, "The account coverage (revenue covered, the rate by tier)", story.ACCOUNT_MASTER)
     counts = {"detractor_calls": 3, "top_priority_calls": 0}
     _, calls = story.closing_the_loop(counts, data)
     one_line(calls, "Detractors to call by account owner", story.ACCOUNT_MASTER)

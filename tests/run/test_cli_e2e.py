@@ -695,7 +695,7 @@ def _assert_export_only_deck(slides: dict[str, str]) -> None:
     assert "segment-company-size" in slides
     assert slides["segment-tier"] == f"NPS by tier {MASTER_LINE}"
     assert f"NPS by tier and role together {MASTER_LINE}" in slides["cross-tier-role"]
-    assert f"Revenue at risk and renewals {MASTER_LINE}" in slides["revenue-at-risk"]
+    assert f"The table of revenue at risk and renewals {MASTER_LINE}" in slides["revenue-at-risk"]
     assert f"The revenue-weighted NPS {MASTER_LINE}" in slides["headline"]
     assert "The response rate needs the invitation list (inputs.invitations)" in slides["headline"]
     assert slides["coverage"].endswith(

@@ -209,7 +209,7 @@ def revenue_at_risk(params: WaveParams, rollup: pd.DataFrame) -> list[str]:
     """The revenue of accounts at risk, renewals within the horizon first; one line
     naming the file that would add it when no account has a revenue."""
     if rollup["arr"].isna().all():
-        return [needs_file("Revenue at risk and renewals", ACCOUNT_MASTER)]
+        return [needs_file("The table of revenue at risk and renewals", ACCOUNT_MASTER)]
     risk = accounts.revenue_at_risk(rollup, params.field_end, params.renewal_horizon_days)
     return [
         blocks.revenue_at_risk_cards(risk, params.renewal_horizon_days),
@@ -243,7 +243,7 @@ def coverage_slides(params: WaveParams, data: WaveData) -> list[Any]:
                     )
                 }
             ),
-            needs_file("Account coverage, revenue covered and the rate by tier", ACCOUNT_MASTER),
+            needs_file("The account coverage (revenue covered, the rate by tier)", ACCOUNT_MASTER),
         ]
     by_tier = coverage.response_rate_by(responses, invitations, "tier", target)
     heading = blocks.slide_heading(
