@@ -70,13 +70,19 @@ def store_wave(
     return written
 
 
+def _theme_and_store(
+    params: WaveParams, responses: pd.DataFrame, book: dict, wave_id: str | None = None
+) -> ThemedComments:
+    themed = analyse(responses["comment"], book, responses["industry"], responses["score"])
+    frame = themed.to_frame(responses["response_id"])
+    processed.write_themes(params, frame, codebook_key(book), wave_id)
+    return themed
+
+
 def theme_wave(params: WaveParams, responses: pd.DataFrame) -> ThemedComments:
     """Theme the wave's comments with the params' codebook and store the result as
     ``data/processed/<wave>/themes.parquet``."""
-    book = load_codebook(params.codebook_path)
-    themed = analyse(responses["comment"], book, responses["industry"], responses["score"])
-    processed.write_themes(params, themed.to_frame(responses["response_id"]), codebook_key(book))
-    return themed
+    return _theme_and_store(params, responses, load_codebook(params.codebook_path))
 
 
 def wave_themes(
@@ -86,16 +92,14 @@ def wave_themes(
     its ``themes.parquet`` when that was made with the codebook of ``params`` and holds
     every response; else themed now and stored for the next reader."""
     book = load_codebook(params.codebook_path)
-    digest = codebook_key(book)
     stored = processed.read_themes(params, wave_id)
-    if stored is not None and stored[1] == digest:
+    if stored is not None and stored[1] == codebook_key(book):
         themed = ThemedComments.from_frame(stored[0], responses["response_id"], book)
         if themed is not None:
             return themed
-    themed = analyse(responses["comment"], book, responses["industry"], responses["score"])
-    if processed.has_wave(params, wave_id or params.wave_id):
-        processed.write_themes(params, themed.to_frame(responses["response_id"]), digest, wave_id)
-    return themed
+    if not processed.has_wave(params, wave_id or params.wave_id):  # nowhere to store them
+        return analyse(responses["comment"], book, responses["industry"], responses["score"])
+    return _theme_and_store(params, responses, book, wave_id)
 
 
 def previous_themes(params: WaveParams, data: processed.WaveData) -> ThemedComments | None:
