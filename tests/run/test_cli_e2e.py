@@ -213,17 +213,19 @@ def test_rerun_gives_the_same_deck_and_files(wave_run):
     assert not list((root / "reports" / "2026-H2").glob(".*")), "no hidden work folder"
 
 
-def test_failed_notebook_is_one_clear_paragraph(project):
+def test_a_refusal_is_one_sentence_then_where(project):
     params = project / "params" / "2026-H2.yaml"
     params.write_text(params.read_text().replace("  Power User: user\n", ""))
     proc = nps_wave("run", "params/2026-H2.yaml", cwd=project)
     assert proc.returncode == 1
-    err = proc.stderr
-    assert "Traceback" not in err and proc.stdout.count("done in") == 0
-    assert "prepare_wave.ipynb failed in cell" in err
-    assert "MappingError:" in err and "'Power User'" in err and "column role" in err
+    err = proc.stderr.strip().splitlines()
+    assert "Traceback" not in proc.stderr and proc.stdout.count("done in") == 0
+    assert len(err) == 2, err
+    assert err[0].startswith("nps-wave: ") and "'Power User'" in err[0] and "column role" in err[0]
+    assert "role_map" in err[0], "the sentence says what to do"
     executed = project / "reports" / "2026-H2" / "executed" / "prepare_wave.ipynb"
-    assert "is reports/2026-H2/executed/prepare_wave.ipynb" in err and executed.is_file()
+    assert "stopped in prepare_wave.ipynb, cell" in err[1]
+    assert "is reports/2026-H2/executed/prepare_wave.ipynb" in err[1] and executed.is_file()
     assert not (project / "reports" / "2026-H2" / "deck.html").exists()
 
 
@@ -235,7 +237,8 @@ def test_failed_gate_publishes_nothing(project):
     params = project / "params" / "2026-H2.yaml"
     params.write_text(params.read_text() + "max_rejected_share: 0.0\n")
     proc = nps_wave("run", "params/2026-H2.yaml", cwd=project)
-    assert proc.returncode == 1 and "WaveValidationError" in proc.stderr, proc.stderr
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.startswith("nps-wave: wave 2026-H2 stopped by the data-quality gate")
     assert "rejected" in proc.stderr
     assert _wave_outputs(project) == before, "nothing published"
 

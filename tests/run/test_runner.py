@@ -41,9 +41,25 @@ def test_describe_failure():
 
     text = describe_failure("prepare_wave.ipynb", "reports/w/executed/prepare_wave.ipynb", Fake())
     assert text.splitlines() == [
+        "export.csv: column role has labels with no entry in role_map: 'CFO' (1 rows)",
+        "(stopped in prepare_wave.ipynb, cell 5 (execution count 3); the executed notebook is "
+        "reports/w/executed/prepare_wave.ipynb)",
+    ]
+
+
+def test_describe_failure_of_an_unexpected_error_is_a_paragraph():
+    class Fake(Exception):
+        cell_index = 4
+        exec_count = 3
+        source = "result = clean(raw)\nshow(result)"
+        ename = "KeyError"
+        evalue = "'role'"
+
+    text = describe_failure("prepare_wave.ipynb", "reports/w/executed/prepare_wave.ipynb", Fake())
+    assert text.splitlines() == [
         "prepare_wave.ipynb failed in cell 5 (execution count 3):",
         "    result = clean(raw) ...",
-        "MappingError: export.csv: column role has labels with no entry in role_map: 'CFO' (1 rows)",
+        "KeyError: 'role'",
         "The executed notebook, with the error in place, is reports/w/executed/prepare_wave.ipynb",
     ]
 

@@ -10,7 +10,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from nps_helpers.bundled import bundled
-from nps_helpers.errors import NotebookFailedError, NpsWorkbookError
+from nps_helpers.errors import (
+    ExportFormatError,
+    MappingError,
+    NotebookFailedError,
+    NpsWorkbookError,
+    ParamsError,
+    WaveValidationError,
+)
 from nps_helpers.io.files import read_notebook, write_text
 from nps_helpers.params import WaveParams, load_params
 from nps_helpers.run.kernel import ensure_kernel
@@ -180,8 +187,20 @@ def reset_namespace(km, timeout: float = 60) -> None:
         raise NpsWorkbookError(f"could not reset the kernel between notebooks: {reply['content']}")
 
 
+#: The workbook's own refusals: their message already names the file, column and what
+#: to do, so it comes first and alone on its line.
+REFUSALS = frozenset(
+    c.__name__ for c in (ParamsError, ExportFormatError, MappingError, WaveValidationError)
+)
+
+
 def describe_failure(name: str, executed: Path, exc: Exception) -> str:
-    """One readable paragraph for a notebook that failed under Papermill."""
+    """What to tell the analyst about a notebook that failed under Papermill.
+
+    A refusal of the workbook's own (a params, export, mapping or validation error)
+    is its own message (one sentence; the gate's lists its failed checks), then where it
+    happened; any other error is a paragraph naming
+    the notebook, the cell, the error and the executed notebook."""
     cell = getattr(exc, "cell_index", None)
     count = getattr(exc, "exec_count", None)
     source = (getattr(exc, "source", "") or "").strip().splitlines()
@@ -191,6 +210,11 @@ def describe_failure(name: str, executed: Path, exc: Exception) -> str:
     if count:
         where += f" (execution count {count})"
     first = f"\n    {source[0]}" + (" ..." if len(source) > 1 else "") if source else ""
+    if ename in REFUSALS:
+        return (
+            f"{str(evalue).strip()}\n(stopped in {name}, {where}; the executed notebook is "
+            f"{display_path(executed)})"
+        )
     return (
         f"{name} failed in {where}:{first}\n{ename}: {evalue}\n"
         f"The executed notebook, with the error in place, is {display_path(executed)}"
