@@ -61,6 +61,7 @@ def render_params(
     source: str = "",
     previous_wave: str | None = None,
     codebook: str | None = None,
+    reading: dict[str, str] | None = None,
 ) -> str:
     """The text of a new wave's params file.
 
@@ -75,6 +76,9 @@ def render_params(
         The export as the analyst named it, for the header comment.
     previous_wave, codebook
         Written when given.
+    reading
+        How the export was read when the analyst forced it: ``format``, ``encoding``,
+        ``delimiter``, ``sheet`` (written as ``export_<name>``).
     """
     p = proposal
     out = [
@@ -101,7 +105,17 @@ def render_params(
             out.append(_line(2, key, scalar(inputs[key]), notes[key]))
     out += [
         "",
-        _line(0, "export_format", scalar(p.export_format), "detected"),
+        _line(
+            0,
+            "export_format",
+            scalar(p.export_format),
+            "given with --format" if (reading or {}).get("format") else "detected",
+        ),
+        *(
+            _line(0, f"export_{name}", scalar(value), f"given with --{name}")
+            for name, value in (reading or {}).items()
+            if name != "format"
+        ),
         _line(0, "columns", None, "export column of each field found, and how it was found"),
     ]
     for name, column in p.columns.items():
@@ -122,6 +136,15 @@ def render_params(
     else:
         note = f"every label of {p.role_source} is a role name" if p.role_source else "no roles"
         out.append(_line(0, "role_map", "{}", note))
+    if getattr(p, "join_on_email_domain", False):
+        out.append(
+            _line(
+                0,
+                "join_on_email_domain",
+                "true",
+                "review: the export has no account column; accounts by e-mail domain",
+            )
+        )
     out.append(_line(0, "tiers", flow(p.tiers), "allowed account tiers, smallest first"))
     if p.tier_map:
         out.append(_line(0, "tier_map", None, "CRM tier label -> one of tiers"))

@@ -213,6 +213,92 @@ def _empty_account_attributes(
     return responses.assign(**{k: v for k, v in empty.items() if k not in responses.columns})
 
 
+def _fold_names(values: pd.Series) -> pd.Series:
+    return values.astype(str).str.strip().str.casefold().str.replace(r"\s+", " ", regex=True)
+
+
+def link_accounts(
+    source: str,
+    index: pd.Index,
+    accounts: pd.DataFrame | None,
+    invitations: pd.DataFrame | None,
+    account: pd.Series | None,
+    contact: pd.Series | None,
+    email: pd.Series | None,
+    by_domain: bool,
+    account_column: str | None = None,
+) -> tuple[pd.Series, str | None, str | None]:
+    """Each response's account id, and how it was found (None when nothing needed saying).
+
+    In order: the export's account column (an id of the account master, or an account
+    name matched to ``account_name`` case- and space-insensitively); else the invitation
+    list's account of the respondent, by contact id or by e-mail; else, with
+    ``join_on_email_domain``, the account whose ``domain`` is the e-mail's. Without an
+    account master the export's account column (id or name) is kept as it is, or blank.
+
+    Raises
+    ------
+    ExportFormatError
+        When an account master is given and nothing in the export links responses to it.
+    """
+    if accounts is None:
+        kept = account if account is not None else pd.Series("", index=index, dtype=object)
+        return kept, None, None
+    if account is not None:
+        ids = set(accounts["account_id"])
+        known = account.isin(ids)
+        if "account_name" in accounts.columns and not known.all():
+            names = accounts.assign(key=_fold_names(accounts["account_name"]))
+            names = names[names["key"] != ""].drop_duplicates("key", keep=False)
+            by_name = account.where(
+                known,
+                _fold_names(account).map(names.set_index("key")["account_id"]).fillna(account),
+            )
+            matched = int((~known & by_name.isin(ids)).sum())
+            if matched:
+                note = (
+                    f"{matched} response(s) name their account in column {account_column!r} "
+                    "and were matched to the account master's account_name"
+                )
+                return by_name, None, note
+        return account, None, None
+    inv = invitations
+    if inv is not None and contact is not None and (contact != "").any():
+        by_contact = inv.drop_duplicates("contact_id").set_index("contact_id")["account_id"]
+        found = contact.map(by_contact)
+        if found.notna().any():
+            return (
+                found.fillna("").astype(object),
+                "from the invitation list, by contact id",
+                "accounts found through the invitation list (by contact id)",
+            )
+    if inv is not None and email is not None and "email" in inv.columns:
+        keyed = inv.assign(key=inv["email"].astype(str).str.strip().str.lower())
+        by_mail = keyed.drop_duplicates("key").set_index("key")["account_id"]
+        found = email.str.lower().map(by_mail)
+        if found.notna().any():
+            return (
+                found.fillna("").astype(object),
+                "from the invitation list, by e-mail",
+                "accounts found through the invitation list (by e-mail)",
+            )
+    if by_domain and email is not None and "domain" in accounts.columns:
+        domain = email.str.lower().str.rsplit("@", n=1).str[-1]
+        domains = accounts.dropna(subset=["domain"]).drop_duplicates("domain")
+        found = domain.map(domains.set_index("domain")["account_id"]).fillna("")
+        return (
+            found,
+            "joined on the e-mail domain",
+            "accounts found by the respondent's e-mail domain",
+        )
+    raise ExportFormatError(
+        f"{source}: no column links the responses to the account master; name the export's "
+        "account column in params (columns: account_id), or give an invitation list whose "
+        "contact_id or email the export carries, or set join_on_email_domain: true with a "
+        "domain column in the account master."
+    )
+
+
 def clean_responses(
     raw: RawExport,
     accounts: pd.DataFrame | None,
@@ -308,26 +394,21 @@ def clean_responses(
         )
 
     # accounts
-    if col("account_id"):
-        account_id = text("account_id")
-    elif (
-        opts.join_on_email_domain
-        and col("email")
-        and accounts is not None
-        and "domain" in accounts.columns
-    ):
-        domain = text("email").str.lower().str.rsplit("@", n=1).str[-1]
-        by_domain = accounts.dropna(subset=["domain"]).drop_duplicates("domain")
-        account_id = domain.map(by_domain.set_index("domain")["account_id"]).fillna("")
-        why["account_id"] = "joined on the e-mail domain"
-        notes.append("accounts found by the respondent's e-mail domain")
-    elif accounts is not None:
-        raise ExportFormatError(
-            f"{source}: no account id column found; name it in params (columns: account_id) or "
-            "set join_on_email_domain: true with a domain column in the account master"
-        )
-    else:
-        account_id = blank
+    account_id, account_why, account_note = link_accounts(
+        source,
+        data.index,
+        accounts,
+        invitations,
+        text("account_id") if col("account_id") else None,
+        text("contact_id") if col("contact_id") else None,
+        text("email") if col("email") else None,
+        opts.join_on_email_domain,
+        col("account_id"),
+    )
+    if account_why:
+        why["account_id"] = account_why
+    if account_note:
+        notes.append(account_note)
     if accounts is None:
         skipped.append(
             "The account check was skipped: no account master was given (inputs.accounts), "

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from nps_helpers.errors import ExportFormatError
 from nps_helpers.io.exports import RawExport
 from nps_helpers.params import ACCOUNT_COLUMNS, CANONICAL_ROLES
-from nps_helpers.prepare.clean import PERSONAL_EXPORT_COLUMNS, PREVIEW_STATUSES
+from nps_helpers.prepare.clean import PERSONAL_EXPORT_COLUMNS, PREVIEW_STATUSES, link_accounts
 from nps_helpers.prepare.columns import answer_kind, detect_columns
 from nps_helpers.prepare.values import read_timestamps, stripped_text
 
@@ -147,6 +148,7 @@ class Proposal:
     field_end: dt.date = dt.date(2000, 1, 1)
     field_why: str = ""
     review: tuple[str, ...] = ()
+    join_on_email_domain: bool = False
 
 
 def guess_label(label: str, rules: list[tuple[re.Pattern, str, str]]) -> tuple[str, str] | None:
@@ -197,10 +199,74 @@ def tier_guesses(labels: pd.Series, tiers: tuple[str, ...] = DEFAULT_TIERS) -> t
     return _guesses(counts, rules, tiers, tiers[0])
 
 
+_QUESTION_WORDS = frozenset(
+    [
+        "which",
+        "what",
+        "how",
+        "many",
+        "much",
+        "is",
+        "are",
+        "was",
+        "were",
+        "do",
+        "does",
+        "did",
+        "your",
+        "you",
+        "our",
+        "we",
+        "the",
+        "a",
+        "an",
+        "of",
+        "on",
+        "in",
+        "at",
+        "to",
+        "for",
+        "with",
+        "by",
+        "from",
+        "please",
+        "select",
+        "choose",
+        "best",
+        "describes",
+        "currently",
+        "main",
+        "primary",
+        "have",
+        "has",
+        "use",
+        "uses",
+        "used",
+        "based",
+        "located",
+        "work",
+        "works",
+        "most",
+        "mostly",
+        "often",
+    ]
+)
+
+
 def segment_name(column: str) -> str:
-    """A column's name as a segment: 'Job Function' -> 'job_function'."""
+    """A column's name as a segment: 'Job Function' -> 'job_function'; a question
+    by its subject: 'Which plan is your company on?' -> 'plan', 'What is your company
+    size?' -> 'company_size', 'How many employees does your company have?' ->
+    'employees' (at most three words)."""
     words = re.sub(r"([a-z])([A-Z])", r"\1_\2", _fold_keep_case(column))
-    name = re.sub(r"[^a-z0-9]+", "_", words.lower()).strip("_") or "column"
+    plain = re.sub(r"[^a-z0-9]+", " ", words.lower()).split()
+    if len(plain) > 3 or column.rstrip().endswith("?"):
+        asked = re.search(r"\b(?:which|what|how many)\s+([a-z0-9]+)", " ".join(plain))
+        if asked and asked[1] not in _QUESTION_WORDS:
+            plain = [asked[1]]
+        else:
+            plain = [w for w in plain if w not in _QUESTION_WORDS][:3] or plain[:3]
+    name = "_".join(plain) or "column"
     return name if name[0].isalpha() else f"c_{name}"
 
 
@@ -267,6 +333,74 @@ def company_name(raw: RawExport, score: str | None) -> str | None:
         if m and _fold(m[1]) not in {"us", "our company", "this company", "our product", "we"}:
             return m[1].strip(" \"'")
     return None
+
+
+def account_column(
+    data: pd.DataFrame, accounts: pd.DataFrame, skip: set[str], sample: int = 2000
+) -> tuple[str, str] | None:
+    """The export column whose values are the account master's ids or names (a
+    SurveyMonkey "Custom Data 1", a Qualtrics embedded field): the one matching the most
+    of its filled values, at least half of them. Returns (column, why) or None."""
+    head = data.head(sample)
+    ids = set(accounts["account_id"].astype(str).str.strip())
+    names = set(
+        accounts.get("account_name", pd.Series(dtype=str)).astype(str).str.strip().str.casefold()
+    )
+    best: tuple[float, str, str] | None = None
+    for column in head.columns:
+        if column in skip or column == "input_row":
+            continue
+        values = stripped_text(head[column])
+        values = values[values != ""]
+        if values.empty:
+            continue
+        by_id = values.isin(ids).mean()
+        by_name = values.str.casefold().isin(names).mean()
+        share, what = max((by_id, "ids"), (by_name, "names"))
+        if share >= 0.5 and (best is None or share > best[0]):
+            best = (share, column, what)
+    if best is None:
+        return None
+    share, column, what = best
+    return column, f"{share:.0%} of its values are the account master's account {what}"
+
+
+def _account_link(
+    raw: RawExport,
+    columns: dict[str, str],
+    accounts: pd.DataFrame,
+    invitations: pd.DataFrame | None,
+) -> tuple[bool, str]:
+    """How the responses will find their accounts (as cleaning finds them), as a review
+    line; and whether the e-mail domain join is needed for it."""
+    data = raw.data
+
+    def text(name: str) -> pd.Series | None:
+        return stripped_text(data[columns[name]]) if columns.get(name) else None
+
+    args = (text("account_id"), text("contact_id"), text("email"))
+    for by_domain in (False, True):
+        try:
+            ids, how, _ = link_accounts(
+                str(raw.source),
+                data.index,
+                accounts,
+                invitations,
+                *args,
+                by_domain,
+                columns.get("account_id"),
+            )
+        except ExportFormatError as exc:
+            if not by_domain and args[2] is not None and "domain" in accounts.columns:
+                continue
+            return False, f"accounts: run will refuse: {exc}"
+        linked = int(ids.isin(set(accounts["account_id"])).sum())
+        how = how or f"by the export's column {columns.get('account_id')!r}"
+        said = f"accounts: {linked} of {len(ids)} export rows find their account ({how})"
+        if linked < len(ids):
+            said += "; the others will be rejected as unknown_account"
+        return by_domain, said
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def propose(
@@ -346,6 +480,15 @@ def propose(
             f"tier_map: {len(tiers)} tier label(s) mapped by a guess"
             + (f", {unsure} with no guess ({DEFAULT_TIERS[0]})" if unsure else "")
         )
+    # accounts
+    join_on_domain = False
+    if accounts is not None and not columns.get("account_id"):
+        found_in = account_column(data, accounts, skip=set(columns.values()))
+        if found_in:
+            columns["account_id"], columns_why["account_id"] = found_in
+    if accounts is not None:
+        join_on_domain, said = _account_link(raw, columns, accounts, invitations)
+        review.append(said)
     # segments
     skip = set(columns.values()) | set(PERSONAL_EXPORT_COLUMNS)
     reserved = set(RESERVED)
@@ -383,4 +526,5 @@ def propose(
         field_end=end,
         field_why=field_why,
         review=tuple(review),
+        join_on_email_domain=join_on_domain,
     )

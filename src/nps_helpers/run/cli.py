@@ -137,6 +137,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
     print("Columns:")
     for name, column in facts["columns"].items():
         print(f"  {name:<13} <- {column!r}  ({facts['columns_found_by'].get(name, '')})")
+    if not facts["columns"].get("comment"):
+        why = facts["columns_found_by"].get("comment") or "no free-text column"
+        print(f"  {'comment':<13} <- none  ({why}: the deck has no themes)")
     print(f"Rows in:  {facts['rows_in']:,}")
     print(f"Kept:     {facts['rows_kept']:,}")
     print(f"Rejected: {facts['rows_rejected']:,}")
@@ -182,13 +185,19 @@ def _cmd_init(args: argparse.Namespace) -> int:
         raise ParamsError(f"{target} exists; it is kept (use --force to write it again)")
     given = {"export": args.export, "accounts": args.accounts, "invitations": args.invitations}
     files = {k: Path(v) for k, v in given.items() if v}
-    raw = read_export(files["export"])
+    delimiter = {"tab": "\t", "\\t": "\t"}.get(args.delimiter, args.delimiter)
+    forced = {"format": args.format, "encoding": args.encoding, "delimiter": delimiter}
+    forced["sheet"] = args.sheet
+    raw = read_export(files["export"], **forced)
     accounts = read_accounts(files["accounts"]) if "accounts" in files else None
     invitations = read_invitations(files["invitations"]) if "invitations" in files else None
     proposal = propose(raw, accounts, invitations, args.wave, args.company)
     inputs = {}
+    names = [f.name for f in files.values()]
     for key, source in files.items():
-        copy = Path("data") / "raw" / args.wave / source.name
+        # two given files of one name (exports/data.csv, crm/data.csv) keep both
+        name = source.name if names.count(source.name) == 1 else f"{key}-{source.name}"
+        copy = Path("data") / "raw" / args.wave / name
         if not copy_if_missing(source, root / copy) and not filecmp.cmp(source, root / copy, False):
             raise ParamsError(f"{root / copy} exists and differs from {source}; it is kept")
         print(f"{key}: {root / copy}")
@@ -203,7 +212,12 @@ def _cmd_init(args: argparse.Namespace) -> int:
             earlier.append((p.field_end, p.wave_id))
     codebook = "params/codebook.yaml" if (root / "params" / "codebook.yaml").is_file() else None
     text = render_params(
-        proposal, inputs, files["export"].name, max(earlier)[1] if earlier else None, codebook
+        proposal,
+        inputs,
+        files["export"].name,
+        max(earlier)[1] if earlier else None,
+        codebook,
+        {k: v for k, v in forced.items() if v},
     )
     write_params(target, text, force=args.force)
     print(f"params: {target}")
@@ -427,6 +441,10 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--accounts", help="CRM account master CSV")
     init.add_argument("--invitations", help="invitation list CSV")
     init.add_argument("--company", help="the company's name (default: from the export)")
+    init.add_argument("--format", choices=exports.names(), help="force the format (detected)")
+    init.add_argument("--encoding", help="force the text encoding (default: detected)")
+    init.add_argument("--delimiter", help="force the delimiter: , ; tab | (default: detected)")
+    init.add_argument("--sheet", help="Excel sheet name (default: the first)")
     init.add_argument("--root", default=".", help="project root (default: current folder)")
     init.add_argument("--force", action="store_true", help="write over an existing params file")
     init.set_defaults(func=_cmd_init)
