@@ -519,3 +519,74 @@ def test_export_only_wave_with_dates_and_an_account_name_column():
     assert r["account_id"].tolist() == ["Acme", "Acme", ""]
     assert r["account_name"].tolist()[:2] == ["Acme", "Acme"] and pd.isna(r["account_name"][2])
     assert not any("field-window" in s for s in q["skipped"])
+
+
+ACCOUNTS = pd.DataFrame(
+    {
+        "account_id": ["A1", "A2", "A3"],
+        "account_name": ["Acme Corp", "Globex  GmbH", "Initech"],
+        "domain": ["acme.example", "globex.example", "initech.example"],
+    }
+)
+
+
+def _s(*values):
+    return pd.Series(list(values), dtype=object)
+
+
+def test_link_accounts_keeps_ids_and_matches_names_without_case_or_spacing():
+    ids, how, note = clean.link_accounts(
+        "x.csv",
+        pd.RangeIndex(3),
+        ACCOUNTS,
+        None,
+        _s("A1", "acme corp", "GLOBEX GMBH"),
+        None,
+        None,
+        False,
+        "Company",
+    )
+    assert ids.tolist() == ["A1", "A1", "A2"] and how is None
+    assert "2 response(s)" in note and "'Company'" in note
+
+
+def test_link_accounts_leaves_unknown_names_to_be_rejected():
+    ids, _, note = clean.link_accounts(
+        "x.csv", pd.RangeIndex(2), ACCOUNTS, None, _s("Umbrella", ""), None, None, False
+    )
+    assert ids.tolist() == ["Umbrella", ""] and note is None
+
+
+def test_link_accounts_through_the_invitation_list_by_contact_then_email():
+    invited = pd.DataFrame(
+        {"contact_id": ["C1", "C2"], "account_id": ["A2", "A3"], "email": ["b@x.io", "C@X.io"]}
+    )
+    ids, how, _ = clean.link_accounts(
+        "x.csv", pd.RangeIndex(3), ACCOUNTS, invited, None, _s("C2", "C9", ""), None, False
+    )
+    assert ids.tolist() == ["A3", "", ""] and "contact id" in how
+    ids, how, _ = clean.link_accounts(
+        "x.csv", pd.RangeIndex(2), ACCOUNTS, invited, None, None, _s("c@x.io", "z@x.io"), False
+    )
+    assert ids.tolist() == ["A3", ""] and "e-mail" in how
+
+
+def test_link_accounts_by_domain_only_when_asked():
+    mail = _s("p@initech.example", "q@nowhere.example")
+    ids, how, _ = clean.link_accounts(
+        "x.csv", pd.RangeIndex(2), ACCOUNTS, None, None, None, mail, True
+    )
+    assert ids.tolist() == ["A3", ""] and "domain" in how
+    with pytest.raises(
+        ExportFormatError, match=r"^x\.csv: no column links .*\(columns: account_id\)"
+    ):
+        clean.link_accounts("x.csv", pd.RangeIndex(2), ACCOUNTS, None, None, None, mail, False)
+
+
+def test_link_accounts_without_a_master_keeps_the_export_column_or_blank():
+    ids, how, note = clean.link_accounts(
+        "x.csv", pd.RangeIndex(2), None, None, _s("Acme", "B"), None, None, False
+    )
+    assert ids.tolist() == ["Acme", "B"] and how is None and note is None
+    ids, _, _ = clean.link_accounts("x.csv", pd.RangeIndex(2), None, None, None, None, None, False)
+    assert ids.tolist() == ["", ""]

@@ -167,6 +167,39 @@ def test_segment_name():
     assert segment_name("2024 plan") == "c_2024_plan"
 
 
+@pytest.mark.parametrize(
+    "question, name",
+    [
+        ("Which plan is your company on?", "plan"),
+        ("What is your company size?", "company_size"),
+        ("How many employees does your company have?", "employees"),
+        ("In which country are you based?", "country"),
+        ("Please select the product you use most", "product"),
+        ("What is your role?", "role"),
+    ],
+)
+def test_segment_name_of_a_question_is_its_subject(question, name):
+    assert segment_name(question) == name
+
+
+def test_account_column_is_found_by_its_values():
+    from nps_helpers.prepare.proposal import account_column
+
+    accounts = pd.DataFrame({"account_id": ["ACC-1", "ACC-2"], "account_name": ["Acme", "Globex"]})
+    data = pd.DataFrame(
+        {
+            "Custom Data 1": ["ACC-1", "ACC-2", "ACC-9", ""],
+            "Org": ["acme", "x", "y", "z"],
+            "Other": ["", "", "", ""],
+        }
+    )
+    column, why = account_column(data, accounts, skip=set())
+    assert column == "Custom Data 1" and "67%" in why and "ids" in why
+    assert account_column(data, accounts, skip={"Custom Data 1"}) is None  # Org: 1 of 4
+    named = pd.DataFrame({"Company": ["ACME", "Globex", "Acme"]})
+    assert account_column(named, accounts, skip=set())[1].endswith("account names")
+
+
 def test_segment_columns_are_category_columns_with_2_to_12_values():
     n = 40
     frame = pd.DataFrame(

@@ -52,3 +52,35 @@ def test_check_export(small_project):
     assert named["columns_found_by"]["comment"] == "named in params"
     with pytest.raises(ParamsError, match=r"unknown field\(s\) scor"):
         check_export(raw / "survey_export.csv", mapping={"scor": "Q1"})
+
+
+def test_init_reads_a_semicolon_latin1_export_as_told_and_keeps_both_files_of_one_name(
+    tmp_path, capsys
+):
+    """--encoding and --delimiter are used and written into the params; an export and
+    an account master both named data.csv are both copied (the second by its role)."""
+    from nps_helpers.params import load_params
+
+    (tmp_path / "survey").mkdir()
+    (tmp_path / "crm").mkdir()
+    export = tmp_path / "survey" / "data.csv"
+    rows = ["Société;Note;Pourquoi cette note ?"]
+    rows += [f"ACC-{i % 3};{i % 11};Réponse numéro {i} très détaillée" for i in range(12)]
+    export.write_bytes("\n".join(rows).encode("latin-1"))
+    accounts = tmp_path / "crm" / "data.csv"
+    accounts.write_text(
+        "account_id,account_name,tier,industry,region,arr,owner,renewal_date\n"
+        + "".join(f"ACC-{i},Client {i},Key Account,Retail,EMEA,1000,Owner,\n" for i in range(3))
+    )
+    argv = ["init", str(export), "--wave", "w1", "--root", str(tmp_path / "p")]
+    argv += ["--encoding", "latin-1", "--delimiter", ";", "--accounts", str(accounts)]
+    assert main(argv) == 0
+    said = capsys.readouterr().out
+    assert "accounts: 12 of 12 export rows find their account" in said
+    params = load_params(tmp_path / "p" / "params" / "w1.yaml")
+    assert params.export_encoding == "latin-1" and params.export_delimiter == ";"
+    assert params.columns.account_id == "Société" and params.columns.score == "Note"
+    raw = tmp_path / "p" / "data" / "raw" / "w1"
+    assert sorted(p.name for p in raw.iterdir()) == ["accounts-data.csv", "export-data.csv"]
+    assert params.inputs.accounts.name == "accounts-data.csv"
+    assert (raw / "export-data.csv").read_bytes() == export.read_bytes()
