@@ -760,7 +760,9 @@ CASES: dict[str, Case] = {
         bad_dates, dict(rows_in=3, rows_kept=1, rejected_by_reason={"invalid_timestamp": 2})
     ),
     "email_domain_needs_account_id": Case(
-        email_domain_join, error=r"no account id column found", options={"accounts": "accounts.csv"}
+        email_domain_join,
+        error=r"domain_join\.csv: no column links the responses to the account master",
+        options={"accounts": "accounts.csv"},
     ),
     "empty_file": Case(empty_file, error=r"empty\.csv: the file is empty"),
     "whitespace_file": Case(whitespace_file, error=r"the file is empty"),

@@ -32,6 +32,31 @@ def _csv_booleans(cell: str) -> str:
 #: Changes made on purpose, each applied to the cells of the old snapshot's CSV files.
 NAMED_CHANGES = (_csv_booleans,)
 
+#: Slide text changed on purpose: (slide title, old words, new words), each old text
+#: found exactly once in that slide of the old snapshot.
+NAMED_SLIDE_CHANGES = (
+    # issue 21: the theme caption says what the code counts (every detractor mention
+    # that is not praise), and the method slide says what this wave had
+    (
+        "Themes in detail",
+        "NPS gain if fixed = detractors complaining about it ÷ all responses × 100",
+        "NPS gain if fixed = detractors who mention it, other than in praise, ÷ all "
+        "responses × 100",
+    ),
+    (
+        "Method",
+        "its annual revenue. Small segments (fewer responses than min_n ) show no NPS",
+        "its annual revenue. Response rate = people who answered ÷ people invited whose "
+        "mail did not bounce. Small segments (fewer than 5 responses) show no NPS",
+    ),
+    (
+        "Method",
+        "a theme's NPS gain if fixed is its complaining detractors as a share",
+        "a theme's “NPS gain if fixed” is the detractors who mention it, other than in "
+        "praise, as a share",
+    ),
+)
+
 
 def _mended(old: dict) -> dict:
     followup = {}
@@ -40,7 +65,15 @@ def _mended(old: dict) -> dict:
             for change in NAMED_CHANGES:
                 cells = [[change(c) for c in row] for row in cells]
         followup[name] = cells
-    return {**old, "followup": followup}
+    slides = []
+    for slide in old["slides"]:
+        text = slide["text"]
+        for title, before, after in NAMED_SLIDE_CHANGES:
+            if slide["title"] == title:
+                assert text.count(before) == 1, (title, before)
+                text = text.replace(before, after)
+        slides.append({**slide, "text": text})
+    return {**old, "slides": slides, "followup": followup}
 
 
 @pytest.fixture(scope="module")

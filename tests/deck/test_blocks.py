@@ -370,6 +370,13 @@ def test_followup_cards():
     assert "Still to answer" not in html
     assert "Still to answer" in blocks.followup_cards({**counts, "reminders": 9}, 0)
     assert ">0<" in blocks.followup_cards({}, 0), "a missing list counts 0"
+    by_person = blocks.followup_cards(counts, 0, by_account=False)
+    assert "key accounts" not in by_person and "by respondent" in by_person
+
+
+def test_bullets_escape_and_bold_the_defined_term():
+    html = blocks.bullets(["**NPS** = a <b> & b", "plain"])
+    assert html == ("<ul><li><strong>NPS</strong> = a &lt;b&gt; &amp; b</li><li>plain</li></ul>")
 
 
 def test_file_list_escapes_one_per_line(tmp_path):

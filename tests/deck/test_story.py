@@ -450,8 +450,22 @@ def test_export_only_coverage_with_invitations_and_closing_the_loop(export_only,
     assert fmt_pct(rate["rate"]) in cards and "Accounts heard" not in cards
     one_line(line, "The account coverage (revenue covered, the rate by tier)", story.ACCOUNT_MASTER)
     counts = {"detractor_calls": 3, "top_priority_calls": 0}
-    _, calls = story.closing_the_loop(counts, data)
+    cards, calls = story.closing_the_loop(counts, data)
+    assert "key accounts" not in cards and "by respondent" in cards
     one_line(calls, "Detractors to call by account owner", story.ACCOUNT_MASTER)
+
+
+def test_method_slide_says_what_the_wave_had(wave, export_only):
+    params, data, _, _ = wave
+    full = story.method_slide(params, data)
+    assert full.title == "Method" and full.key is None
+    text = "".join(full.parts)
+    assert "<strong>Revenue-weighted NPS</strong>" in text and "Response rate" in text
+    assert f"fewer than {params.min_n} responses" in text and "other than in praise" in text
+    _, only, _ = export_only
+    bare = "".join(story.method_slide(params, only).parts)
+    assert "Revenue-weighted" not in bare and "Response rate" not in bare
+    assert "without the account master (inputs.accounts)" in bare
 
 
 def test_needs_file_is_one_line():

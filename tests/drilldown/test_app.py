@@ -31,3 +31,26 @@ def test_widgets_follow_their_controls():
     app.pin.value = False
     assert app.comparison.value == ""
     assert app.last_update_ms > 0
+
+
+def test_an_export_only_history_offers_only_columns_with_values():
+    """No account master: tier and region are empty, so the app breaks down by the
+    export's own segment (plan) and filters on it and the role."""
+    import pandas as pd
+
+    h = history()
+    h = h.assign(
+        tier=pd.Categorical([None] * len(h), categories=["small", "key", "premium"]),
+        region=pd.Categorical([None] * len(h)),
+        plan=pd.Categorical(["Starter" if i % 2 else "Business" for i in range(len(h))]),
+    )
+    app = DrilldownApp(
+        h, themes.analyse(h["comment"]), scrubber([]), ["tier", "role", "plan"], min_n=5
+    )
+    assert list(app.by.options) == ["role", "plan"] and app.by.value == "role"
+    assert set(app.filters) == {"role", "plan"}
+    app.by.value = "plan"
+    assert "<td>Starter</td>" in app.table.value and "<td>Business</td>" in app.table.value
+    app.filters["plan"].value = ("Starter",)
+    starters = ((h.wave_id == "2026-H2") & (h.plan == "Starter")).sum()
+    assert f"<b>{starters}</b> responses" in app.summary.value

@@ -444,7 +444,8 @@ def theme_table(table: pd.DataFrame, previous_wave: str | None = None, top: int 
     return styled_table(
         frame,
         caption="Share of comments = comments mentioning the theme ÷ comments; "
-        "NPS gain if fixed = detractors complaining about it ÷ all responses × 100; "
+        "NPS gain if fixed = detractors who mention it, other than in praise, "
+        "÷ all responses × 100; "
         "NPS in praise = promoters praising it ÷ all responses × 100",
         numeric=[
             "Mentions",
@@ -563,6 +564,16 @@ def segment_notes(table: pd.DataFrame, by: str, min_n: int) -> str:
     return "".join(note(t) for t in notes)
 
 
+def bullets(items: list[str]) -> str:
+    """A list of sentences; ``**bold**`` marks the term a sentence defines."""
+    import re
+
+    def one(text: str) -> str:
+        return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html.escape(text))
+
+    return "<ul>" + "".join(f"<li>{one(t)}</li>" for t in items) + "</ul>"
+
+
 def no_comparison_note(previous_wave: str | None) -> str:
     if previous_wave:
         return ""
@@ -595,13 +606,16 @@ def call_table(summary: pd.DataFrame) -> str:
     )
 
 
-def followup_cards(counts: dict[str, int], top_priority: int) -> str:
-    """What the closed-loop lists hold (the lists themselves go to account teams)."""
+def followup_cards(counts: dict[str, int], top_priority: int, by_account: bool = True) -> str:
+    """What the closed-loop lists hold (the lists themselves go to account teams; without
+    an account master they are by respondent, and the first card says so)."""
+    first = (
+        f"{fmt_int(top_priority)} in key accounts where a decision-maker detracts: first"
+        if by_account
+        else "by respondent, lowest score first (no account master to rank accounts)"
+    )
     cards = {
-        "Detractors to call": (
-            fmt_int(counts.get("detractor_calls", 0)),
-            f"{fmt_int(top_priority)} in key accounts where a decision-maker detracts: first",
-        ),
+        "Detractors to call": (fmt_int(counts.get("detractor_calls", 0)), first),
         "Promoters to ask": (fmt_int(counts.get("promoters", 0)), "for referrals and case studies"),
         "Passives to talk to": (fmt_int(counts.get("passives", 0)), "upsell conversations"),
         "Interviews": (

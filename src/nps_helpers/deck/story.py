@@ -349,11 +349,47 @@ def closing_the_loop(counts: dict[str, int], data: WaveData) -> list[str]:
     (without an account master the lists are by respondent, and a line says which file
     would add owners)."""
     return [
-        blocks.followup_cards(counts, counts["top_priority_calls"]),
+        blocks.followup_cards(
+            counts, counts["top_priority_calls"], by_account=not _no_accounts(data)
+        ),
         needs_file("Detractors to call by account owner", ACCOUNT_MASTER)
         if _no_accounts(data)
         else blocks.call_table(call_summary(data.responses)),
     ]
+
+
+def method_slide(params: WaveParams, data: WaveData) -> Slide:
+    """How the figures were made, in plain words: what the wave had decides what is said
+    (revenue weighting only with an account master; the response rate only with an
+    invitation list)."""
+    items = [
+        "**Promoters** answered 9 or 10, **passives** 7 or 8, **detractors** 0 to 6. "
+        "NPS = % promoters − % detractors.",
+        f"**Intervals** are {params.confidence:.0%} adjusted-Wald intervals (Rocks 2016); "
+        "changes between waves are tested as independent samples, and only significant ones "
+        "are marked ▲▼.",
+    ]
+    if _no_accounts(data):
+        items.append(
+            "**Respondents** each count once: without the account master (inputs.accounts) "
+            "there is no revenue weighting, no tier and no account owner."
+        )
+    else:
+        items.append(
+            "**Revenue-weighted NPS** weights each account's people so the account counts by "
+            "its annual revenue."
+        )
+    if data.invitations is not None:
+        items.append(
+            "**Response rate** = people who answered ÷ people invited whose mail did not bounce."
+        )
+    items += [
+        f"**Small segments** (fewer than {params.min_n} responses) show no NPS, so no "
+        "respondent can be singled out.",
+        "**Themes** come from the codebook; a theme's “NPS gain if fixed” is the detractors "
+        "who mention it, other than in praise, as a share of all responses.",
+    ]
+    return Slide("Method", (blocks.slide_heading("Method"), blocks.bullets(items)))
 
 
 def checks_slide(data: WaveData) -> Slide:

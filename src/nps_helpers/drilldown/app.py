@@ -63,7 +63,10 @@ class DrilldownApp:
         self.wave = w.Dropdown(
             options=[ALL, *waves], value=waves[-1] if waves else ALL, description="Wave"
         )
-        by_options = [s for s in segments if s in history.columns]
+        # an export-only wave has no tier, industry...: only columns with values are offered
+        filled = [c for c in dict.fromkeys([*segments, *FILTER_COLUMNS]) if c in history.columns]
+        filled = [c for c in filled if history[c].notna().any()]
+        by_options = [s for s in segments if s in filled] or ["role"]
         self.by = w.Dropdown(options=by_options, value=by_options[0], description="Break down")
         self.filters = {
             col: w.SelectMultiple(
@@ -72,7 +75,8 @@ class DrilldownApp:
                 description=col.capitalize(),
                 rows=min(5, max(2, len(values))),
             )
-            for col, values in drilldown.options(history, FILTER_COLUMNS).items()
+            for col, values in drilldown.options(history, tuple(filled)).items()
+            if values
         }
         self.min_n = w.BoundedIntText(value=min_n, min=1, max=1000, description="Min n")
         self.search = w.Text(
