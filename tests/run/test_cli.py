@@ -84,3 +84,14 @@ def test_init_reads_a_semicolon_latin1_export_as_told_and_keeps_both_files_of_on
     assert sorted(p.name for p in raw.iterdir()) == ["accounts-data.csv", "export-data.csv"]
     assert params.inputs.accounts.name == "accounts-data.csv"
     assert (raw / "export-data.csv").read_bytes() == export.read_bytes()
+
+
+def test_check_says_when_there_is_no_comment_column(tmp_path, capsys):
+    export = tmp_path / "scores.csv"
+    export.write_text(
+        "id,How likely are you to recommend us?,Plan\n"
+        + "".join(f"{i},{i % 11},{'AB'[i % 2]}\n" for i in range(20))
+    )
+    assert main(["check", str(export)]) == 0
+    out = capsys.readouterr().out
+    assert "comment       <- none  (" in out and "the deck has no themes" in out
