@@ -55,7 +55,8 @@ MAY_IMPORT: dict[str, set[str]] = {
     "prepare": BASE | {"io", "metrics"},
     "followup": BASE | {"metrics", "text"},
     "deck": BASE | {"metrics", "text", "followup", "io.processed"},
-    "wave": BASE | {"io", "prepare", "text", "followup"},
+    # the data-quality page is written with the gate's verdict, before it may stop the wave
+    "wave": BASE | {"io", "prepare", "text", "followup", "deck.quality_page"},
     "drilldown": BELOW_THE_TOP,
     "demo": BELOW_THE_TOP,
     "run": set(RANK) - {"run"},

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from nps_helpers.deck.quality_page import quality_page
 from nps_helpers.followup import FollowupLists
 from nps_helpers.io import crm, exports, files, followup_files, history, processed
 from nps_helpers.params import WaveParams
+from nps_helpers.prepare import validate
 from nps_helpers.prepare.invitations import map_tiers, report_invitations
 from nps_helpers.text.codebook import codebook_key, load_codebook
 from nps_helpers.text.scrub import scrubber as make_scrubber
@@ -46,6 +48,30 @@ def account_ids(accounts: pd.DataFrame | None) -> list[str] | None:
     """The account master's ids for the gate; None for an export-only wave (the gate then
     lists the account checks as not applied)."""
     return None if accounts is None else accounts["account_id"].tolist()
+
+
+def validate_wave(
+    params: WaveParams,
+    responses: pd.DataFrame,
+    accounts: pd.DataFrame | None,
+    rows_in: int | None = None,
+) -> dict:
+    """Gate the wave's canonical responses with Great Expectations and write its
+    data-quality report to ``reports/<wave>/data-quality/``: GX's JSON of the result and
+    the suite (:func:`nps_helpers.prepare.validate.validate_responses`) and the
+    workbook's own page ``index.html`` (:func:`nps_helpers.deck.quality_page.quality_page`),
+    whose path the returned summary holds as ``data_docs``.
+
+    Raises
+    ------
+    WaveValidationError
+        When a critical check failed, after the page is written: one line per failed
+        check (response ids, never a comment) and where the page is.
+    """
+    out = params.reports_dir / "data-quality"
+    summary = validate.validate_responses(responses, params, account_ids(accounts), rows_in, out)
+    page = files.write_text(out / "index.html", quality_page(summary, params.title))
+    return validate.check_gate({**summary, "data_docs": str(page)})
 
 
 def store_wave(

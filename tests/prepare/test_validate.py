@@ -5,8 +5,19 @@ import json
 import pandas as pd
 import pytest
 
+from nps_helpers import wave
 from nps_helpers.errors import WaveValidationError
-from nps_helpers.prepare.validate import REQUIRED_COLUMNS, build_suite, run_gate
+from nps_helpers.prepare.validate import (
+    REQUIRED_COLUMNS,
+    build_suite,
+    run_gate,
+    validate_responses,
+)
+
+HOSTILE = (
+    "<script>window.__pwned = 1</script> call Jane on jane.doe@example.com <img src=x "
+    'onerror="window.__pwned = 2">'
+)
 
 
 @pytest.fixture(scope="module")
@@ -22,16 +33,19 @@ def gate(cleaned, small_params, tmp_path_factory):
     ), docs
 
 
-def test_clean_wave_passes_and_writes_data_docs(gate, small_params):
+def test_clean_wave_passes_and_writes_gx_json(gate, small_params):
     result, docs = gate
     assert result["success"] and result["critical_failures"] == 0
     assert result["evaluated"] == len(build_suite(small_params, ["x"], 10)) == result["passed"]
     assert {c["severity"] for c in result["checks"]} == {"critical", "warning"}
     assert all(c["description"] for c in result["checks"])
-    assert (docs / "index.html").is_file() and result["data_docs"] == str(docs / "index.html")
-    assert list((docs / "validations").rglob("*.html")), "a validation page"
+    assert result["validation_result"] == str(docs / "validation_result.json")
+    assert result["data_docs"] is None, "the page is the wave's (wave.validate_wave)"
+    assert sorted(p.name for p in docs.iterdir()) == ["suite.json", "validation_result.json"]
     suite = json.loads((docs / "suite.json").read_text())
     assert len(suite["expectations"]) == result["evaluated"]
+    kept = json.loads((docs / "validation_result.json").read_text())
+    assert kept["success"] and len(kept["results"]) == result["evaluated"]
 
 
 def test_suite_covers_the_contract(small_params):
@@ -56,8 +70,9 @@ def test_unknown_account_names_the_account_and_response(cleaned, small_params):
     with pytest.raises(WaveValidationError) as err:
         run_gate(odd, small_params, account_ids=ids)
     line = next(x for x in str(err.value).splitlines() if "account master" in x)
-    assert f"({len(ids)} accounts): 1 row(s) fail; values 'ACC-NOPE'" in line
-    assert odd.loc[3, "response_id"] in line
+    # an account id can be an account's name: the response id names the row
+    assert f"({len(ids)} accounts): 1 row(s) fail; response ids {odd.loc[3, 'response_id']}" in line
+    assert "ACC-NOPE" not in str(err.value)
 
 
 def test_category_not_matching_score_names_the_row(cleaned, small_params):
@@ -89,7 +104,7 @@ def test_critical_failure_names_column_and_rows(cleaned, small_params):
     assert any(line.startswith("  - category must match the score") for line in lines)
 
 
-def test_failure_says_where_data_docs_are(cleaned, small_params, tmp_path):
+def test_failure_says_where_the_result_is(cleaned, small_params, tmp_path):
     bad = cleaned.responses.copy()
     bad["tier"] = bad["tier"].astype(object)
     bad.loc[0, "tier"] = "gold"
@@ -97,8 +112,85 @@ def test_failure_says_where_data_docs_are(cleaned, small_params, tmp_path):
         run_gate(bad, small_params, docs_dir=tmp_path / "dq")
     msg = str(err.value)
     assert "tier must be one of small, key, premium: 1 row(s) fail; values 'gold'" in msg
-    assert msg.rstrip().endswith(f"Great Expectations Data Docs: {tmp_path / 'dq' / 'index.html'}")
-    assert (tmp_path / "dq" / "index.html").is_file(), "Data Docs are written before stopping"
+    result = tmp_path / "dq" / "validation_result.json"
+    assert msg.rstrip().endswith(f"Great Expectations' result: {result}")
+    assert result.is_file(), "the result is written before stopping"
+
+
+def test_validate_wave_writes_the_page_before_stopping(cleaned, small_params, tmp_path):
+    """wave.validate_wave: GX's JSON and the workbook's page, then the gate's error,
+    which points to the page and names the comment's response by its id."""
+    params = small_params.model_copy(
+        update={"outputs": small_params.outputs.model_copy(update={"reports_dir": tmp_path})}
+    )
+    bad = cleaned.responses.copy()
+    bad["comment"] = bad["comment"].astype(object)
+    bad.loc[0, "score"] = 11
+    bad.loc[1, "comment"] = HOSTILE
+    with pytest.raises(WaveValidationError) as err:
+        wave.validate_wave(params, bad, None, len(bad))
+    out = tmp_path / params.wave_id / "data-quality"
+    msg = str(err.value)
+    assert msg.rstrip().endswith(f"The data-quality page: {out / 'index.html'}")
+    assert "score must be between 0 and 10: 1 row(s) fail; values 11; response ids" in msg
+    assert "script" not in msg.lower() and "jane" not in msg
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "score must be between 0 and 10" in page and bad.loc[1, "response_id"] in page
+    assert "jane" not in page and "<script" not in page
+    assert sorted(p.name for p in out.iterdir()) == [
+        "index.html",
+        "suite.json",
+        "validation_result.json",
+    ]
+
+
+def test_no_comment_or_personal_value_in_the_json(cleaned, small_params, tmp_path):
+    """The summary and GX's JSON on disk name failing responses by id: never a comment,
+    an e-mail address or an account; a category column's odd value stays as data."""
+    odd = cleaned.responses.copy()
+    for col in ("comment", "tier", "owner"):
+        odd[col] = odd[col].astype(object)
+    odd.loc[0, "comment"] = HOSTILE
+    odd.loc[1, "respondent_id"] = "jane.doe@example.com"
+    odd.loc[2, "tier"] = '"><svg onload=alert(1)>'
+    odd.loc[3, "account_id"] = "Jane's Bakery"
+    ids = cleaned.responses["account_id"].unique().tolist()
+    summary = validate_responses(odd, small_params, ids, None, tmp_path)
+    failed = {c["column"]: c for c in summary["checks"] if not c["success"]}
+    assert set(failed) == {"comment", "respondent_id", "tier", "account_id_not_in_master"}
+    for column, row in (("comment", 0), ("respondent_id", 1), ("account_id_not_in_master", 3)):
+        assert failed[column]["examples"] == [], column
+        assert failed[column]["failing_response_ids"] == [odd.loc[row, "response_id"]]
+    assert failed["tier"]["examples"] == ["'\"><svg onload=alert(1)>'"]
+    kept = (tmp_path / "validation_result.json").read_text(encoding="utf-8")
+    for text in (json.dumps(summary), kept, (tmp_path / "suite.json").read_text()):
+        assert "window.__pwned" not in text and "jane" not in text.lower()
+    results = {
+        r["expectation_config"]["kwargs"].get("column"): r["result"]
+        for r in json.loads(kept)["results"]
+        if not r["success"]
+    }
+    assert results["comment"]["unexpected_index_list"] == [
+        {"response_id": odd.loc[0, "response_id"]}
+    ]
+    assert results["comment"]["unexpected_count"] == 1
+    assert "partial_unexpected_list" not in results["comment"]
+    assert results["tier"]["partial_unexpected_list"] == ['"><svg onload=alert(1)>']
+
+
+def test_old_data_docs_are_removed(cleaned, small_params, tmp_path):
+    """Great Expectations Data Docs an earlier version wrote (unescaped comments) go."""
+    (tmp_path / "static" / "styles").mkdir(parents=True)
+    (tmp_path / "static" / "styles" / "data_docs_default_styles.css").write_text("")
+    (tmp_path / "validations" / "x").mkdir(parents=True)
+    (tmp_path / "index.html").write_text("<script>old</script>")
+    (tmp_path / "notes.txt").write_text("the analyst's")
+    validate_responses(cleaned.responses, small_params, out_dir=tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "notes.txt",
+        "suite.json",
+        "validation_result.json",
+    ]
 
 
 def test_account_master_rejected_share_and_minimum(cleaned, small_params):
@@ -124,8 +216,9 @@ def test_outside_field_period_stops(cleaned, small_params):
 def test_email_as_respondent_id_stops(cleaned, small_params):
     odd = cleaned.responses.copy()
     odd.loc[0, "respondent_id"] = "someone@example.com"
-    with pytest.raises(WaveValidationError, match="never be an e-mail address"):
+    with pytest.raises(WaveValidationError, match="never be an e-mail address") as err:
         run_gate(odd, small_params)
+    assert "someone@example.com" not in str(err.value), "named by its response id"
 
 
 def test_warning_does_not_stop(cleaned, small_params):

@@ -2,8 +2,10 @@
 
 A wave only reaches the report when its responses pass every critical expectation;
 warnings are recorded in quality.json and shown on the deck's data-quality page.
-Each run writes Great Expectations Data Docs (HTML) and the suite as JSON to
-``reports/<wave>/data-quality/``. Great Expectations is imported here only, inside
+Each run writes Great Expectations' JSON of the validation result (counts and failing
+response ids, never a comment's text) and of the suite to ``reports/<wave>/data-quality/``;
+the workbook's own page beside them is built by :mod:`nps_helpers.deck.quality_page`
+(:func:`nps_helpers.wave.validate_wave`). Great Expectations is imported here only, inside
 the functions, because importing it takes seconds.
 """
 
@@ -12,12 +14,14 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from nps_helpers.errors import WaveValidationError
+from nps_helpers.io import files
 from nps_helpers.metrics.scoring import (
     CATEGORIES,
     DETRACTOR_MAX,
@@ -46,7 +50,27 @@ REQUIRED_COLUMNS = (
 #: Column added for the gate only: the account_id when it is not in the account master.
 UNKNOWN_ACCOUNT = "account_id_not_in_master"
 TEXT_TYPES = ["str", "string", "object", "StringDtype"]
-SITE = "nps_wave"
+#: Columns whose offending values a failure may name (in the summary and GX's JSON, never
+#: as HTML): fixed sets, numbers and dates. Any other column (the comment, the ids,
+#: the account owner) is named by the failing response ids only.
+VALUE_COLUMNS = frozenset(
+    {"wave_id", "role", "category", "score", "tier", "industry", "region", "arr"}
+    | {"responded_at", "renewal_date"}
+)
+RESULT_FILE = "validation_result.json"
+#: What GX's JSON keeps of a result: counts and the observed value.
+RESULT_KEYS = (
+    "element_count",
+    "missing_count",
+    "missing_percent",
+    "unexpected_count",
+    "unexpected_percent",
+    "unexpected_percent_total",
+    "unexpected_percent_nonmissing",
+    "observed_value",
+)
+#: ... and, for a column of :data:`VALUE_COLUMNS`, the offending values.
+VALUE_KEYS = ("partial_unexpected_list", "partial_unexpected_counts")
 
 
 def lacking(responses: pd.DataFrame) -> dict[str, str]:
@@ -264,7 +288,8 @@ def not_applied(
 
 
 def _plain(check: dict[str, Any]) -> str:
-    """One line of plain words for a failed check."""
+    """One line of plain words for a failed check: the count, the offending values of a
+    category column and the failing response ids (never the text of a comment)."""
     line = check["description"]
     if check["observed_value"] is not None and check["unexpected_count"] == 0:
         return f"{line}: found {check['observed_value']}"
@@ -309,14 +334,56 @@ def _frame_for_gx(responses: pd.DataFrame, account_ids: list[str] | None) -> pd.
     return frame.copy()  # one consolidated block per dtype
 
 
-def run_gate(
+def _safe_result(raw: dict[str, Any]) -> dict[str, Any]:
+    """GX's JSON of one expectation's result, kept on disk without the responses' text:
+    the counts, the observed value, the failing response ids, and the offending values
+    only of a category column (:data:`VALUE_COLUMNS`)."""
+    config = raw.get("expectation_config") or {}
+    column = (config.get("kwargs") or {}).get("column")
+    result = raw.get("result") or {}
+    kept = {k: result[k] for k in RESULT_KEYS if k in result}
+    if column is None and "details" in result:  # a table check: column names, counts
+        kept["details"] = result["details"]
+    if column in VALUE_COLUMNS:
+        kept.update({k: result[k] for k in VALUE_KEYS if k in result})
+    for key in ("unexpected_index_list", "partial_unexpected_index_list"):
+        if key in result:
+            kept[key] = [
+                {"response_id": row.get("response_id")} if isinstance(row, dict) else row
+                for row in result[key] or []
+            ]
+    info = raw.get("exception_info") or {}
+    return {
+        **{k: v for k, v in raw.items() if k not in ("result", "exception_info")},
+        "result": kept,
+        "exception_info": {
+            k: info[k] for k in ("raised_exception", "exception_message") if k in info
+        },
+    }
+
+
+def _safe_validation_result(result: Any) -> dict[str, Any]:
+    """GX's JSON of the validation result (:func:`_safe_result` for each expectation);
+    the batch's own description (which can name the data) is left out of its meta."""
+    raw = result.to_json_dict()
+    meta = {k: v for k, v in (raw.get("meta") or {}).items() if k not in ("batch_spec",)}
+    return {
+        **raw,
+        "meta": meta,
+        "results": [_safe_result(r) for r in raw.get("results", [])],
+    }
+
+
+def validate_responses(
     responses: pd.DataFrame,
     params: WaveParams,
     account_ids: list[str] | None = None,
     rows_in: int | None = None,
-    docs_dir: str | Path | None = None,
+    out_dir: str | Path | None = None,
 ) -> dict[str, Any]:
-    """Validate ``responses`` with Great Expectations and summarise the result.
+    """Validate ``responses`` with Great Expectations and summarise the result; failed
+    checks do not raise here (:func:`check_gate` does), so the report of a failed gate
+    can be written first.
 
     Parameters
     ----------
@@ -326,47 +393,36 @@ def run_gate(
         The wave's parameters.
     account_ids, rows_in
         See :func:`build_suite`.
-    docs_dir
-        Where to write the Data Docs and the suite JSON (``reports/<wave>/data-quality``).
+    out_dir
+        Where to write GX's JSON of the validation result (``validation_result.json``)
+        and of the suite (``suite.json``): ``reports/<wave>/data-quality``. The result
+        names the failing response ids, never the text of a comment or a personal
+        value; offending values are kept only for category columns.
 
     Returns
     -------
     dict
-        success, counts of evaluated / failed expectations, ``data_docs`` (the index
-        page) and one entry per expectation with its description, severity, success,
-        unexpected count, a few offending values and failing response ids.
+        ``wave_id``, success, counts of evaluated / failed expectations,
+        ``validation_result`` (the JSON file, or None), ``data_docs`` (None here; the
+        workbook's data-quality page once :func:`nps_helpers.wave.validate_wave` wrote
+        it), ``not_applied`` and one entry per expectation with its description,
+        severity, success, unexpected count, observed value, the offending values of a
+        category column (``examples``; empty for text and personal columns) and the
+        first 20 failing response ids.
 
     Raises
     ------
     WaveValidationError
-        When a critical expectation fails; the message has one line of plain words per
-        failed check, with a few offending values, and says where the Data Docs are.
+        When the suite itself is not valid for the installed Great Expectations.
     """
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
-    from great_expectations.checkpoint import UpdateDataDocsAction
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-    for site in list(context.get_site_names()):  # the ephemeral default writes to a temp dir
+    for site in list(context.get_site_names()):  # no Data Docs: the workbook has its own page
         context.delete_data_docs_site(site)
-    actions = []
-    if docs_dir is not None:
-        docs_dir = Path(docs_dir)
-        docs_dir.mkdir(parents=True, exist_ok=True)
-        context.add_data_docs_site(
-            site_name=SITE,
-            site_config={
-                "class_name": "SiteBuilder",
-                "store_backend": {
-                    "class_name": "TupleFilesystemStoreBackend",
-                    "base_directory": str(docs_dir),
-                },
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            },
-        )
-        actions.append(UpdateDataDocsAction(name="data_docs", site_names=[SITE]))
     batch_def = (
         context.data_sources.add_pandas("nps")
         .add_dataframe_asset("responses")
@@ -392,7 +448,7 @@ def run_gate(
         gx.Checkpoint(
             name=f"wave-{params.wave_id}",
             validation_definitions=[definition],
-            actions=actions,
+            actions=[],
             result_format={
                 "result_format": "COMPLETE",
                 "unexpected_index_column_names": ["response_id"],
@@ -406,60 +462,119 @@ def run_gate(
         run = checkpoint.run(batch_parameters={"dataframe": frame})
     del frame
     (result,) = run.run_results.values()
-    checks = []
-    for r in result.results:
-        config = r.expectation_config
-        kwargs = {
-            k: v
-            for k, v in config.kwargs.items()
-            if k not in ("batch_id", "value_set", "value_pairs_set")
-        }
-        ids = [
-            str(_python_value(row.get("response_id")))
-            for row in (r.result.get("unexpected_index_list") or [])
-        ]
-        examples = sorted(
-            {repr(_python_value(v)) for v in (r.result.get("partial_unexpected_list") or [])[:20]}
-        )
-        observed = r.result.get("observed_value")
-        exc = r.exception_info if isinstance(r.exception_info, dict) else {}
-        checks.append(
-            {
-                "expectation": config.type,
-                "description": config.description or config.type,
-                "column": kwargs.get("column") or kwargs.get("column_A"),
-                "kwargs": {k: str(v) for k, v in kwargs.items()},
-                "severity": getattr(config.severity, "value", str(config.severity)),
-                "success": bool(r.success),
-                "unexpected_count": int(r.result.get("unexpected_count") or 0),
-                "observed_value": None if observed is None else str(observed),
-                "examples": examples[:10],
-                "failing_response_ids": ids[:20],
-                "exception": exc.get("exception_message") if exc.get("raised_exception") else None,
-            }
-        )
+    checks = [_check(r) for r in result.results]
     failed = [c for c in checks if not c["success"]]
     critical = [c for c in failed if c["severity"] == "critical"]
-    index = docs_dir / "index.html" if docs_dir is not None else None
-    if docs_dir is not None:
-        (docs_dir / "suite.json").write_text(
-            json.dumps(suite.to_json_dict(), indent=2, default=str) + "\n", encoding="utf-8"
-        )
-    summary = {
+    written = None
+    if out_dir is not None:
+        out_dir = Path(out_dir)
+        _remove_old_data_docs(out_dir)
+        files.write_text(out_dir / "suite.json", _json(suite.to_json_dict()))
+        written = files.write_text(out_dir / RESULT_FILE, _json(_safe_validation_result(result)))
+    return {
+        "wave_id": params.wave_id,
         "success": not critical,
         "evaluated": len(checks),
         "passed": len(checks) - len(failed),
         "warnings": len(failed) - len(critical),
         "critical_failures": len(critical),
-        "data_docs": str(index) if index else None,
+        "validation_result": str(written) if written else None,
+        "data_docs": None,
         "checks": checks,
         "not_applied": not_applied(params, lacks, account_ids),
     }
-    if critical:
-        lines = "\n".join(f"  - {_plain(c)}" for c in critical)
-        where = f"\nGreat Expectations Data Docs: {index}" if index else ""
-        raise WaveValidationError(
-            f"wave {params.wave_id} stopped by the data-quality gate; {len(critical)} check(s) "
-            f"failed:\n{lines}{where}"
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, indent=2, default=str) + "\n"
+
+
+def _check(r: Any) -> dict[str, Any]:
+    """One expectation's result for the summary."""
+    config = r.expectation_config
+    kwargs = {
+        k: v
+        for k, v in config.kwargs.items()
+        if k not in ("batch_id", "value_set", "value_pairs_set")
+    }
+    column = kwargs.get("column") or kwargs.get("column_A")
+    ids = [
+        str(_python_value(row.get("response_id")))
+        for row in (r.result.get("unexpected_index_list") or [])
+        if isinstance(row, dict)
+    ]
+    examples = (
+        sorted(
+            {repr(_python_value(v)) for v in (r.result.get("partial_unexpected_list") or [])[:20]}
         )
+        if column in VALUE_COLUMNS
+        else []
+    )
+    observed = r.result.get("observed_value")
+    exc = r.exception_info if isinstance(r.exception_info, dict) else {}
+    return {
+        "expectation": config.type,
+        "description": config.description or config.type,
+        "column": column,
+        "kwargs": {k: str(v) for k, v in kwargs.items()},
+        "severity": getattr(config.severity, "value", str(config.severity)),
+        "success": bool(r.success),
+        "unexpected_count": int(r.result.get("unexpected_count") or 0),
+        "observed_value": None if observed is None else str(observed),
+        "examples": examples[:10],
+        "failing_response_ids": ids[:20],
+        "exception": exc.get("exception_message") if exc.get("raised_exception") else None,
+    }
+
+
+def _remove_old_data_docs(out_dir: Path) -> None:
+    """Remove the Great Expectations Data Docs an earlier version of the workbook wrote
+    here: their pages show comments unescaped and load their styling from the web."""
+    if not (out_dir / "static" / "styles" / "data_docs_default_styles.css").is_file():
+        return
+    for name in ("static", "validations", "expectations"):
+        shutil.rmtree(out_dir / name, ignore_errors=True)
+    (out_dir / "index.html").unlink(missing_ok=True)
+
+
+def gate_failure(summary: dict[str, Any], page: str | Path | None = None) -> str | None:
+    """The gate's verdict in words when a critical check failed (else None): one line of
+    plain words per failed check (:func:`_plain`), then where the report is."""
+    critical = [c for c in summary["checks"] if not c["success"] and c["severity"] == "critical"]
+    if not critical:
+        return None
+    lines = "\n".join(f"  - {_plain(c)}" for c in critical)
+    page = page or summary.get("data_docs")
+    if page:
+        where = f"\nThe data-quality page: {page}"
+    elif summary.get("validation_result"):
+        where = f"\nGreat Expectations' result: {summary['validation_result']}"
+    else:
+        where = ""
+    return (
+        f"wave {summary['wave_id']} stopped by the data-quality gate; {len(critical)} check(s) "
+        f"failed:\n{lines}{where}"
+    )
+
+
+def check_gate(summary: dict[str, Any], page: str | Path | None = None) -> dict[str, Any]:
+    """Raise :class:`WaveValidationError` when a critical check of ``summary`` failed
+    (:func:`gate_failure` is its message); else return ``summary``."""
+    message = gate_failure(summary, page)
+    if message:
+        raise WaveValidationError(message)
     return summary
+
+
+def run_gate(
+    responses: pd.DataFrame,
+    params: WaveParams,
+    account_ids: list[str] | None = None,
+    rows_in: int | None = None,
+    docs_dir: str | Path | None = None,
+) -> dict[str, Any]:
+    """:func:`validate_responses` (its JSON written to ``docs_dir``), then
+    :func:`check_gate`: raises :class:`WaveValidationError` when a critical check
+    failed. The notebooks call :func:`nps_helpers.wave.validate_wave`, which writes the
+    data-quality page in between."""
+    return check_gate(validate_responses(responses, params, account_ids, rows_in, docs_dir))
