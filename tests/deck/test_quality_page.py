@@ -86,6 +86,7 @@ def hostile_summary() -> dict:
         check("a report needs at least 30 responses", success=False, observed=EVIL),
     ]
     checks[0]["exception"] = EVIL
+    checks[3]["column"] = None  # a check of the whole table: no rows of its own
     return {
         "wave_id": f"2026-H2 {EVIL}",
         "success": False,
@@ -139,6 +140,7 @@ def test_the_page_says_what_failed(page):
     assert "and 10 more" in page
     assert "failed (warning)" in page and "R_comment" in page
     assert "Checks that did not apply (1)" in page
+    assert '<td class="num">–</td>' in page and '<td class="num">30</td>' in page
     assert "Northwind &lt;script&gt;" in page, "the title, escaped"
 
 

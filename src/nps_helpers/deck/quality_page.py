@@ -50,6 +50,11 @@ def _result(check: dict[str, Any]) -> str:
     return "failed" if check["severity"] == "critical" else "failed (warning)"
 
 
+def _rows(check: dict[str, Any]) -> str:
+    """Rows failing a check of rows; a dash for a check of the whole table (its count)."""
+    return f"{check['unexpected_count']:,}" if check.get("column") else "–"
+
+
 def _ids(check: dict[str, Any]) -> str:
     ids = check.get("failing_response_ids") or []
     shown = ", ".join(_e(i) for i in ids[:SHOWN_IDS])
@@ -81,7 +86,7 @@ def _checks_table(checks: list[dict[str, Any]]) -> str:
         css = "" if c["success"] else f' class="failed {_e(c["severity"])}"'
         rows.append(
             f"<tr{css}><td>{_e(c['description'])}</td><td>{_e(c['severity'])}</td>"
-            f'<td>{_result(c)}</td><td class="num">{c["unexpected_count"]:,}</td>'
+            f'<td>{_result(c)}</td><td class="num">{_rows(c)}</td>'
             f'<td>{_e(c.get("observed_value"))}</td><td class="ids">{_ids(c)}</td></tr>'
         )
     return (
