@@ -64,7 +64,7 @@ def test_detractor_calls_order():
     # then by revenue: C (9000) before D (500; premium but its detractor is a user)
     assert calls["respondent_id"].tolist() == ["c1", "c3", "c4", "c5"]
     assert calls["priority"].tolist() == [1, 2, 3, 3]
-    assert calls.loc[0, "themes"] == "support -"
+    assert calls.loc[0, "themes"] == "support (complaint)"
     assert "email" not in calls.columns
 
 
@@ -158,9 +158,9 @@ def test_thank_you_and_call_summary():
 def test_lists_share_one_labelling():
     r = responses()
     labelled = followup._base(r, themes.analyse(r["comment"]))
-    assert labelled.loc[0, "themes"] == "support -"
+    assert labelled.loc[0, "themes"] == "support (complaint)"
     calls = followup.detractor_calls(labelled, None, ["key"], dt.date(2026, 10, 31))
-    assert calls.loc[calls["respondent_id"] == "c1", "themes"].item() == "support -"
+    assert calls.loc[calls["respondent_id"] == "c1", "themes"].item() == "support (complaint)"
     assert followup.promoter_list(r)["themes"].eq("").all(), "no themes given, none made up"
 
 
@@ -170,8 +170,9 @@ def _labels_row_by_row(themed) -> list[str]:
         parts = []
         for name in themed.themes:
             label = themed.label(name).iloc[i]
+            said = {"+": " (praise)", "-": " (complaint)", "0": ""}
             if label:
-                parts.append(f"{name} {label}")
+                parts.append(f"{name.replace('_', ' ')}{said[label]}")
         out.append(", ".join(parts))
     return out
 
@@ -270,15 +271,45 @@ def test_build_lists_with_an_invitation_list():
     }
     calls = built.lists["detractor_calls"]
     assert calls["respondent_id"].tolist() == ["c1", "c3", "c4", "c5"]
-    assert calls.loc[0, "themes"] == "support -", "the lists carry the themes"
+    assert calls.loc[0, "themes"] == "support (complaint)", "the lists carry the themes"
     assert built.lists["reminders"]["contact_id"].tolist() == ["x1"], "x2 bounced"
     assert all("email" not in frame.columns for frame in built.lists.values())
     # Zoe has no responses, only a contact to remind: she still gets a workbook
     assert built.owners == ["Ben", "Olga", "Zoe"]
     assert built.note == followup.thank_you_note(by_theme, "Acme", "2026-H2", len(r))
+    interviews = built.lists["interviews"]
+    assert (
+        interviews.columns.get_loc("contact_name")
+        == interviews.columns.get_loc("respondent_id") + 1
+    ), "the contact's name beside the id"
     pd.testing.assert_frame_equal(
-        built.lists["interviews"], followup.interview_sample(r, 1, seed=3, themed=themed)
+        interviews.drop(columns="contact_name"),
+        followup.interview_sample(r, 1, seed=3, themed=themed),
     )
+    assert calls["contact_name"].tolist() == ["F L", "F L", "", ""], "c4, c5 were not invited"
+    assert built.lists["reminders"]["invited_at"].tolist() == [dt.date(2026, 10, 1)]
+    rates = built.lists["owner_response_rates"]["rate"]
+    assert (rates == rates.round(1)).all()
+
+
+def test_contact_names_and_personal_columns():
+    inv = pd.DataFrame(
+        {
+            "contact_id": ["c1", "c2", "c3"],
+            "first_name": ["Ana", None, ""],
+            "last_name": ["Silva", "Ng", ""],
+            "email": ["ana@x.example", "ng@x.example", ""],
+        }
+    )
+    assert followup.contact_names(inv).to_dict() == {"c1": "Ana Silva", "c2": "Ng"}
+    assert followup.contact_names(inv.drop(columns=["first_name", "last_name"])) is None
+    assert followup.contact_names(None) is None
+    frame = pd.DataFrame({"respondent_id": ["c2", "zz"], "score": [3, 4], "email": ["old", "x"]})
+    plain = followup.personal_columns(frame, inv, include_email=False)
+    assert list(plain.columns) == ["respondent_id", "contact_name", "score"]
+    assert plain["contact_name"].tolist() == ["Ng", ""]
+    mailed = followup.personal_columns(frame, inv, include_email=True)
+    assert mailed["email"].tolist() == ["ng@x.example", ""]
 
 
 def test_build_lists_with_a_minimal_invitation_list():

@@ -3,20 +3,27 @@
 ``tests/snapshot/<wave>.json.gz`` holds every slide's title, text and chart data and every
 cell of every follow-up file of the demo waves, taken on c1f9169 (before the package was
 layered) by ``tests/snapshot/extract.py``. A change that alters them on purpose is named in
-:data:`NAMED_CHANGES` with the issue that asked for it, and the old snapshot is mended by
-exactly that change; anything else is a regression.
+:data:`NAMED_CHANGES` / :data:`NAMED_SLIDE_CHANGES` with the issue that asked for it, and
+the old snapshot is mended by exactly that change; anything else is a regression. Issue 22
+changed every follow-up file on purpose (:func:`_followup_issue_22`: plain headers, the
+contact's name, plain theme names, rounded rates, dates as dates, formula-safe CSV
+cells, owner workbooks named by slug and digest, the thank-you page's CSP).
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import re
 import shutil
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from conftest import REPO
+from nps_helpers.io.followup_files import FORMULA_START, HEADERS, owner_files
 from snapshot.extract import snapshot
 
 SNAPSHOTS = Path(__file__).parent / "snapshot"
@@ -58,13 +65,87 @@ NAMED_SLIDE_CHANGES = (
 )
 
 
-def _mended(old: dict) -> dict:
+# issue 22: follow-up files account teams can use as they are, safe to open
+
+_SAID = {"+": " (praise)", "-": " (complaint)", "0": ""}
+_NAMED_LISTS = ("detractor_calls", "promoters", "passives", "interviews")
+
+
+def _plain_themes(cell: str) -> str:
+    """'support -, price_billing +' -> 'support (complaint), price billing (praise)'."""
+    if not cell:
+        return cell
+    parts = [p.rsplit(" ", 1) for p in cell.split(", ")]
+    return ", ".join(f"{n.replace('_', ' ')}{_SAID[sign]}" for n, sign in parts)
+
+
+def _rate(cell: str) -> str:
+    """The response rate in percent, rounded to 0.1 (as pandas rounds)."""
+    text = str(np.round(float(cell), 1))
+    return text.split(".")[0] if text.endswith(".0") else text
+
+
+def _sheet(list_name: str, rows: list[list[str]], names: dict, xlsx: bool) -> list[list[str]]:
+    """One list's cells as issue 22 writes them: the contact's name after the respondent
+    id, plain themes, rates rounded, invitation dates as dates, formula-like text with a
+    leading ', plain headers."""
+    if not rows:
+        return rows
+    header, body = rows[0], [list(r) for r in rows[1:]]
+    at = {c: i for i, c in enumerate(header)}
+    for row in body:
+        if "themes" in at:
+            row[at["themes"]] = _plain_themes(row[at["themes"]])
+        if list_name == "owner_response_rates" and row[at["rate"]] not in ("", "None"):
+            row[at["rate"]] = _rate(row[at["rate"]])
+        if xlsx and "invited_at" in at and row[at["invited_at"]]:
+            row[at["invited_at"]] += "T00:00:00"
+        if not xlsx and "comment" in at and row[at["comment"]].startswith(FORMULA_START):
+            row[at["comment"]] = "'" + row[at["comment"]]
+    if list_name in _NAMED_LISTS:
+        i = at["respondent_id"] + 1
+        header = [*header[:i], "contact_name", *header[i:]]
+        body = [[*r[:i], names.get(r[i - 1], ""), *r[i:]] for r in body]
+    return [[HEADERS.get(c) or c.replace("_", " ").capitalize() for c in header], *body]
+
+
+def _old_slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", str(text)).strip("-").lower() or "unknown"
+
+
+def _followup_issue_22(followup: dict, root: Path, wave: str) -> dict:
+    invited = pd.read_csv(root / "data" / "raw" / wave / "invitations.csv", dtype=str)
+    invited = invited.drop_duplicates("contact_id").set_index("contact_id")
+    names = (invited["first_name"].fillna("") + " " + invited["last_name"].fillna("")).str.strip()
+    owners = pd.read_csv(root / "data" / "raw" / wave / "accounts.csv", dtype=str)["owner"]
+    files = owner_files(owners.dropna().unique())
+    renamed = {f"owners/{_old_slug(o)}.xlsx": f"owners/{f}" for o, f in files.items()}
+    out = {}
+    for name, cells in followup.items():
+        if name == "thank_you.html":  # may load nothing; titled by its heading
+            heading = re.search(r"<h1>(.*?)</h1>", cells)[1]
+            cells = cells.replace(
+                "<title>You said, we did</title>",
+                "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; "
+                f"style-src 'unsafe-inline'\"><title>{heading}</title>",
+            )
+        elif name.endswith(".csv"):
+            cells = _sheet(name.rsplit("/", 1)[-1][:-4], cells, names.to_dict(), xlsx=False)
+        elif name.endswith(".xlsx"):
+            cells = {s: _sheet(s, rows, names.to_dict(), xlsx=True) for s, rows in cells.items()}
+        out[renamed.get(name, name)] = cells
+    return out
+
+
+def _mended(old: dict, root: Path | None = None, wave: str | None = None) -> dict:
     followup = {}
     for name, cells in old["followup"].items():
         if name.endswith(".csv"):
             for change in NAMED_CHANGES:
                 cells = [[change(c) for c in row] for row in cells]
         followup[name] = cells
+    if root is not None:
+        followup = _followup_issue_22(followup, root, wave)
     slides = []
     for slide in old["slides"]:
         text = slide["text"]
@@ -90,7 +171,8 @@ def demo_project(tmp_path_factory) -> Path:
 @pytest.mark.e2e
 @pytest.mark.parametrize("wave", ["2026-H1", "2026-H2"])
 def test_every_slide_and_followup_cell_as_before(demo_project, wave):
-    want = _mended(json.loads(gzip.decompress((SNAPSHOTS / f"{wave}.json.gz").read_bytes())))
+    old = json.loads(gzip.decompress((SNAPSHOTS / f"{wave}.json.gz").read_bytes()))
+    want = _mended(old, demo_project, wave)
     got = json.loads(json.dumps(snapshot(demo_project, wave)))
     assert [s["title"] for s in got["slides"]] == [s["title"] for s in want["slides"]]
     for before, after in zip(want["slides"], got["slides"], strict=True):

@@ -70,7 +70,9 @@ LIST_COLUMNS = [
 
 
 def theme_labels(themed) -> pd.Series:
-    """Per response, its themes with polarity, e.g. ``support -, price_billing +``.
+    """Per response, its themes in plain words with what was said of them, e.g.
+    ``support (complaint), price billing (praise), onboarding`` (a mention neither
+    praise nor complaint has no word).
 
     Each response's pattern of labels is coded as one row of small numbers; the text is
     built once per distinct pattern (a few thousand in a wave), not once per response."""
@@ -89,10 +91,11 @@ def theme_labels(themed) -> pd.Series:
         patterns = signs[first]
     else:
         patterns, which = np.unique(signs, axis=0, return_inverse=True)
-    symbol = ("", "+", "-", "0")
+    said = ("", " (praise)", " (complaint)", "")
+    plain = [name.replace("_", " ") for name in names]
     texts = np.array(
         [
-            ", ".join(f"{name} {symbol[s]}" for name, s in zip(names, row, strict=True) if s)
+            ", ".join(f"{name}{said[s]}" for name, s in zip(plain, row, strict=True) if s)
             for row in patterns
         ],
         dtype=object,
@@ -217,7 +220,10 @@ def reminder_list(invitations: pd.DataFrame, responses: pd.DataFrame) -> pd.Data
         if c in pending.columns
     ]
     keys = [c for c in ("owner", "account_name", "contact_id") if c in cols]
-    return pending[cols].sort_values(keys, kind="stable", ignore_index=True)
+    out = pending[cols].sort_values(keys, kind="stable", ignore_index=True)
+    if "invited_at" in out.columns:  # a date, as renewal_date is (unreadable: empty)
+        out["invited_at"] = pd.to_datetime(out["invited_at"], errors="coerce").dt.date
+    return out
 
 
 def owner_response_rates(
@@ -230,7 +236,8 @@ def owner_response_rates(
     owner = owner.astype(object).where(owner.notna(), "(no owner)").astype(str)
     slim = invitations[["contact_id", "bounced"]].assign(owner=owner)
     out = response_rate_by(responses, slim, "owner", target)
-    return out.sort_values(["rate", "owner"], ascending=[True, True]).reset_index(drop=True)
+    out = out.sort_values(["rate", "owner"], ascending=[True, True]).reset_index(drop=True)
+    return out.assign(rate=out["rate"].round(1))  # a percent, as people read it
 
 
 def thank_you_note(
@@ -262,12 +269,33 @@ def thank_you_note(
     return "\n".join(lines) + "\n"
 
 
+def contact_names(invitations: pd.DataFrame | None) -> pd.Series | None:
+    """Each invited contact's name (first and last, as the invitation list has them),
+    by contact id; None when the list has no names."""
+    if invitations is None:
+        return None
+    parts = [c for c in ("first_name", "last_name") if c in invitations.columns]
+    if not parts:
+        return None
+    people = invitations.drop_duplicates("contact_id").set_index("contact_id")[parts]
+    names = people.fillna("").astype(str).agg(" ".join, axis=1).str.strip()
+    return names[names != ""]
+
+
 def personal_columns(
     frame: pd.DataFrame, invitations: pd.DataFrame | None, include_email: bool
 ) -> pd.DataFrame:
-    """Add the contact's e-mail from the invitation list only when params allow it."""
+    """Add the contact's name after the respondent id (from the invitation list, by
+    contact id: account teams call people, not ids), and the contact's e-mail only when
+    params allow it."""
+    frame = frame.drop(columns=["email"], errors="ignore")
+    names = contact_names(invitations)
+    if names is not None and "respondent_id" in frame.columns:
+        at = frame.columns.get_loc("respondent_id") + 1
+        frame = frame.copy()
+        frame.insert(at, "contact_name", frame["respondent_id"].map(names).fillna("").values)
     if not include_email or invitations is None or "email" not in invitations.columns:
-        return frame.drop(columns=["email"], errors="ignore")
+        return frame
     emails = invitations.drop_duplicates("contact_id").set_index("contact_id")["email"]
     return frame.assign(email=frame["respondent_id"].map(emails).fillna(""))
 
@@ -319,7 +347,8 @@ def build_lists(
     account master (no response has an annual revenue) the lists are by respondent
     (:func:`by_respondent`).
 
-    Lists carry contact ids; e-mails only with ``followup_include_email``. The files are
+    Lists carry contact ids and names (from the invitation list); e-mails only with
+    ``followup_include_email``. The files are
     written by :func:`nps_helpers.io.followup_files.write_followup`.
     """
     labelled = _base(responses, themed)  # once, for all the lists

@@ -127,3 +127,29 @@ def test_theme_impact_takes_the_top_themes_largest_on_top():
 
 def test_house_template_is_used():
     assert nps_bar(table(), "role").layout.template == HOUSE
+
+
+def test_labels_from_data_are_plain_text_not_plotly_markup():
+    """An industry named like a link stays text: plotly would draw <a href> as a link."""
+    hostile = '<a href="https://evil.example">click</a> & <b>co</b>'
+    table = pd.DataFrame(
+        {
+            "industry": [hostile, "Retail"],
+            "n": [30, 30],
+            "nps": [10.0, -5.0],
+            "ci_low": [0.0, -15.0],
+            "ci_high": [20.0, 5.0],
+            "suppressed": [False, False],
+            "pct_promoters": [40.0, 30.0],
+            "pct_passives": [30.0, 35.0],
+            "pct_detractors": [30.0, 35.0],
+        }
+    )
+    for fig in (nps_bar(table, "industry", title=hostile), category_mix(table, "industry")):
+        labels = list(fig.data[0].x if fig.data[0].orientation != "h" else fig.data[0].y)
+        assert (
+            '&lt;a href="https://evil.example"&gt;click&lt;/a&gt; &amp; &lt;b&gt;co&lt;/b&gt;'
+            in labels
+        )
+        assert all("<" not in str(v) for v in labels)
+    assert "<a " not in nps_bar(table, "industry", title=hostile).layout.title.text

@@ -5,13 +5,24 @@ from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nps_helpers import followup
 from nps_helpers.followup import FollowupLists
 from nps_helpers.io import followup_files
-from nps_helpers.io.followup_files import _batches, _positions_by, _slug, write_followup
+from nps_helpers.io.followup_files import (
+    FORMULA_START,
+    HEADERS,
+    SLUG_CHARS,
+    _batches,
+    _positions_by,
+    _slug,
+    formula_safe,
+    owner_files,
+    write_followup,
+)
 from nps_helpers.text import themes
 from test_followup import responses
 
@@ -58,7 +69,7 @@ def test_write_followup_owner_workbooks(project, tmp_path):
     for book in books:
         sheets = pd.read_excel(book, sheet_name=None)
         assert list(sheets) == SHEETS
-        owners = pd.concat([s["owner"] for s in sheets.values() if len(s)]).unique()
+        owners = pd.concat([s["Account owner"] for s in sheets.values() if len(s)]).unique()
         assert len(owners) == 1, book
         for name, sheet in sheets.items():
             totals[name] += len(sheet)
@@ -103,10 +114,11 @@ def test_owner_with_only_reminders_gets_a_workbook(tmp_path):
     assert built.counts["reminders"] == 1 and not list(tmp_path.iterdir()), "counts come first"
     written = write_followup(built.lists, built.owners, built.note, tmp_path / "lists")
     assert not (tmp_path / "unused").exists()
-    books = {p.stem for p in (tmp_path / "lists" / "owners").glob("*.xlsx")}
-    assert books == {"olga", "ben", "zoe"}
-    zoe = pd.read_excel(tmp_path / "lists" / "owners" / "zoe.xlsx", sheet_name=None)
-    assert zoe["reminders"]["contact_id"].tolist() == ["x1"]  # x2 bounced
+    files = owner_files(["Olga", "Ben", "Zoe"])
+    books = {p.name for p in (tmp_path / "lists" / "owners").glob("*.xlsx")}
+    assert books == set(files.values())
+    zoe = pd.read_excel(tmp_path / "lists" / "owners" / files["Zoe"], sheet_name=None)
+    assert zoe["reminders"]["Contact ID"].tolist() == ["x1"]  # x2 bounced
     assert len(zoe["detractor_calls"]) == 0
     assert written["reminders"] == tmp_path / "lists" / "reminders.csv"
 
@@ -151,26 +163,67 @@ def test_write_followup_files_per_list_and_owner(tmp_path):
     }
     for name, frame in lists.lists.items():
         back = pd.read_csv(written[name], keep_default_na=False, dtype=str)
-        assert back.values.tolist() == frame.fillna("").astype(str).values.tolist(), name
+        assert list(back.columns) == [HEADERS.get(c, c.capitalize()) for c in frame.columns]
+        want = frame.fillna("").astype(str)
+        if name == "detractor_calls":  # the formula is text: a leading '
+            want.loc[0, "comment"] = "'=cmd|' /C calc'!A0"
+        assert back.values.tolist() == want.values.tolist(), name
     # one workbook per owner of FollowupLists.owners, even one with no rows (Cy)
-    books = {p.name for p in (out / "owners").glob("*.xlsx")}
-    assert books == {"bo.xlsx", "ann-lee.xlsx", "cy.xlsx"}
-    bo = pd.read_excel(out / "owners" / "bo.xlsx", sheet_name=None)
+    files = owner_files(lists.owners)
+    assert {p.name for p in (out / "owners").glob("*.xlsx")} == set(files.values())
+    bo = pd.read_excel(out / "owners" / files["Bo"], sheet_name=None)
     assert list(bo) == ["detractor_calls", "promoters", "a_list_whose_name_is_longer_tha"]
-    assert bo["detractor_calls"]["respondent_id"].tolist() == ["c2"]
-    assert bo["promoters"]["respondent_id"].tolist() == ["c4"]
-    ann = pd.read_excel(out / "owners" / "ann-lee.xlsx", sheet_name=None)
-    assert ann["detractor_calls"]["comment"].tolist() == ["=cmd|' /C calc'!A0"], "text as text"
+    assert bo["detractor_calls"]["Respondent ID"].tolist() == ["c2"]
+    assert bo["promoters"]["Respondent ID"].tolist() == ["c4"]
+    ann = pd.read_excel(out / "owners" / files["Ann Lee"], sheet_name=None)
+    assert ann["detractor_calls"]["Comment"].tolist() == ["=cmd|' /C calc'!A0"], "text as text"
     assert len(ann["promoters"]) == 0
-    cy = pd.read_excel(out / "owners" / "cy.xlsx", sheet_name=None)
+    cy = pd.read_excel(out / "owners" / files["Cy"], sheet_name=None)
     assert all(len(sheet) == 0 for sheet in cy.values())
     assert "c3" not in {  # a row with no owner is in the CSV, in no workbook
-        rid for book in (bo, ann, cy) for rid in book["detractor_calls"]["respondent_id"].tolist()
+        rid for book in (bo, ann, cy) for rid in book["detractor_calls"]["Respondent ID"].tolist()
     }
     assert (out / "thank_you.md").read_text(encoding="utf-8") == lists.note
     html = (out / "thank_you.html").read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "<meta charset='utf-8'>" in html
     assert "<h1>You said, we did — W</h1>" in html and "<em>We did:</em>" in html
+    assert "default-src 'none'" in html, "the page may load nothing"
+
+
+def test_thank_you_page_shows_markup_from_params_as_text(tmp_path):
+    note = (
+        "# You said, we did — <script>alert(1)</script>\n\n"
+        "[x](javascript:alert(1)) <img src=x onerror=alert(2)>\n"
+    )
+    write_followup({}, [], note, tmp_path)
+    html = (tmp_path / "thank_you.html").read_text(encoding="utf-8")
+    assert "<script>" not in html and "<img" not in html and "javascript:" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_formula_safe_prefixes_text_that_starts_like_a_formula(start):
+    frame = pd.DataFrame(
+        {
+            "comment": [f'{start}HYPERLINK("http://x")', "fine = good", None],
+            "score": [-1, 2, 3],
+            "role": pd.Categorical([f"{start}cmd", "user", "user"]),
+        }
+    )
+    safe = formula_safe(frame)
+    assert safe["comment"].tolist()[:2] == [f'\'{start}HYPERLINK("http://x")', "fine = good"]
+    assert pd.isna(safe["comment"].iloc[2])
+    assert safe["score"].tolist() == [-1, 2, 3], "numbers are not text"
+    assert safe["role"].tolist()[0] == f"'{start}cmd"
+    assert frame["comment"].iloc[0].startswith(start), "the input is not changed"
+
+
+@given(st.lists(st.text(max_size=8), max_size=20))
+def test_formula_safe_leaves_no_cell_that_starts_like_a_formula(cells):
+    safe = formula_safe(pd.DataFrame({"c": pd.Series(cells, dtype=object)}))
+    for before, after in zip(cells, safe["c"], strict=True):
+        assert not after.startswith(FORMULA_START)
+        assert after == (f"'{before}" if before.startswith(FORMULA_START) else before)
 
 
 def test_write_followup_again_replaces_the_files(tmp_path):
@@ -181,14 +234,17 @@ def test_write_followup_again_replaces_the_files(tmp_path):
     write_followup(lists.lists, lists.owners, lists.note, tmp_path)
     assert pd.read_csv(tmp_path / "promoters.csv").empty
     assert (tmp_path / "thank_you.md").read_text(encoding="utf-8") == "# Second\n"
-    assert len(pd.read_excel(tmp_path / "owners" / "bo.xlsx", sheet_name="promoters")) == 0
+    bo = tmp_path / "owners" / owner_files(["Bo"])["Bo"]
+    assert len(pd.read_excel(bo, sheet_name="promoters")) == 0
 
 
 def test_slug():
     assert _slug("Ann Lee") == "ann-lee"
-    assert _slug("  José O'Neil & Co. ") == "jos-o-neil-co"
-    assert _slug("") == "unknown" and _slug("!!!") == "unknown"
+    assert _slug("  José O'Neil & Co. ") == "josé-o-neil-co"
+    assert _slug("Иван Петров") == "иван-петров" and _slug("王伟") == "王伟"
+    assert _slug("") == "owner" and _slug("!!!") == "owner"
     assert _slug(42) == "42"
+    assert len(_slug("x" * 330)) == SLUG_CHARS
 
 
 def test_positions_by_groups_rows_in_order():
@@ -229,19 +285,32 @@ def test_owner_workbooks_do_not_depend_on_batching(project, monkeypatch, tmp_pat
 
 
 def test_owners_whose_names_give_one_file_name_each_get_a_workbook(tmp_path):
+    """12 owners whose names share slugs, scripts with no Latin letter, a 330-character
+    name: 12 workbooks, each with its owner's rows."""
     from nps_helpers.io.followup_files import owner_files
 
-    assert owner_files(["Ann-Lee", "Ann Lee", "Bo", "ann lee"]) == {
-        "Ann Lee": "ann-lee.xlsx",
-        "Ann-Lee": "ann-lee-2.xlsx",
-        "Bo": "bo.xlsx",
-        "ann lee": "ann-lee-3.xlsx",
-    }
-    frame = pd.DataFrame(
-        {"owner": ["Ann Lee", "Ann-Lee", "Ann Lee"], "respondent_id": ["a", "b", "c"]}
-    )
-    write_followup({"calls": frame}, ["Ann Lee", "Ann-Lee"], "# note\n", tmp_path)
-    first = pd.read_excel(tmp_path / "owners" / "ann-lee.xlsx")
-    second = pd.read_excel(tmp_path / "owners" / "ann-lee-2.xlsx")
-    assert first["respondent_id"].tolist() == ["a", "c"]
-    assert second["respondent_id"].tolist() == ["b"]
+    owners = [
+        "Ann-Lee",
+        "Ann Lee",
+        "ann lee",
+        "ANN LEE",
+        "Bo",
+        "Bö",
+        "Иван Петров",
+        "Иван-Петров",
+        "王伟",
+        "李娜",
+        "محمد",
+        "x" * 330,
+    ]
+    files = owner_files(owners)
+    assert len(set(files.values())) == len(owners)
+    assert files["Ann Lee"].startswith("ann-lee-") and files["王伟"].startswith("王伟-")
+    assert all(len(f) <= SLUG_CHARS + 20 for f in files.values())
+    assert owner_files(reversed(owners)) == files, "the same names on every run"
+    frame = pd.DataFrame({"owner": owners, "respondent_id": [f"r{i}" for i in range(12)]})
+    write_followup({"calls": frame}, owners, "# note\n", tmp_path)
+    assert len(list((tmp_path / "owners").glob("*.xlsx"))) == 12
+    for i, owner in enumerate(owners):
+        book = pd.read_excel(tmp_path / "owners" / files[owner])
+        assert book["Respondent ID"].tolist() == [f"r{i}"], owner

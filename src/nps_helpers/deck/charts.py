@@ -12,6 +12,7 @@ displays a figure both ways: that snippet and plotly's mimetype for JupyterLab).
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 
 import pandas as pd
@@ -45,7 +46,10 @@ HOUSE = go.layout.Template(
 
 
 def _label(value: object) -> str:
-    return str(value).replace("_", " ")
+    """A label as plain text: plotly reads ``<a href>``, ``<b>``, ``<br>`` in labels as
+    markup, so ``<``, ``>`` and ``&`` are written as entities (plotly shows them as the
+    characters)."""
+    return html.escape(str(value).replace("_", " "), quote=False)
 
 
 def nps_bar(table: pd.DataFrame, by: str, title: str | None = None) -> go.Figure:
@@ -85,7 +89,7 @@ def nps_bar(table: pd.DataFrame, by: str, title: str | None = None) -> go.Figure
     )
     fig.update_layout(
         template=HOUSE,
-        title=title or f"NPS by {_label(by)}",
+        title=_label(title) if title else f"NPS by {_label(by)}",
         height=380,
         showlegend=False,
         yaxis=dict(title="NPS", range=[-100, 100]),
@@ -116,7 +120,7 @@ def category_mix(table: pd.DataFrame, by: str, title: str | None = None) -> go.F
     fig.update_layout(
         template=HOUSE,
         barmode="stack",
-        title=title or f"Promoters, passives and detractors by {_label(by)}",
+        title=_label(title) if title else f"Promoters, passives and detractors by {_label(by)}",
         height=120 + 45 * len(shown),
         xaxis=dict(range=[0, 100], ticksuffix="%", showgrid=False),
         yaxis=dict(autorange="reversed", showgrid=False),
@@ -171,7 +175,7 @@ def trend_chart(trend: pd.DataFrame, by: str | None = None, title: str = "NPS ov
         )
     fig.update_layout(
         template=HOUSE,
-        title=title,
+        title=_label(title),
         height=380,
         showlegend=by is not None,
         yaxis=dict(title="NPS", range=[-100, 100]),
@@ -208,7 +212,7 @@ def rate_bar(
         )
     fig.update_layout(
         template=HOUSE,
-        title=title or f"Response rate by {_label(by)}",
+        title=_label(title) if title else f"Response rate by {_label(by)}",
         height=340,
         showlegend=False,
         yaxis=dict(range=[0, 100], ticksuffix="%"),
@@ -241,7 +245,7 @@ def theme_impact(table: pd.DataFrame, top: int = 8, title: str = "What moves the
     )
     fig.update_layout(
         template=HOUSE,
-        title=title,
+        title=_label(title),
         barmode="group",
         height=140 + 42 * len(shown),
         xaxis=dict(title="NPS points", rangemode="tozero"),

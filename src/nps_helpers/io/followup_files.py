@@ -1,13 +1,18 @@
 """The follow-up files of a wave: a CSV per list, one XLSX per account owner, the note.
 
 Writes what :func:`nps_helpers.followup.build_lists` built under
-``reports/<wave>/followup/``. CSV cells that a spreadsheet would run as a formula are
-written as they are here (issue: formula-safe CSV); the XLSX files store text as text.
+``reports/<wave>/followup/``. A CSV text cell that a spreadsheet would run as a formula
+(it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is written with a
+leading ``'`` (OWASP's advice on CSV injection), so Excel and LibreOffice show it as
+text; the XLSX files store text as text (inline strings, never formulas).
 """
 
 from __future__ import annotations
 
+import hashlib
+import html as html_lib
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -47,22 +52,93 @@ def _positions_by(values: pd.Series) -> dict[str, np.ndarray]:
     return {str(u): positions[order[bounds[i] : bounds[i + 1]]] for i, u in enumerate(uniques)}
 
 
+#: The files' column headers, in plain words for account teams (a column not named here,
+#: an export's own segment such as ``company_size``, reads "Company size").
+HEADERS = {
+    "priority": "Priority",
+    "reason": "Why in the sample",
+    "account_id": "Account ID",
+    "account_name": "Account",
+    "tier": "Tier",
+    "arr": "Annual revenue",
+    "renewal_date": "Renewal date",
+    "days_to_renewal": "Days to renewal",
+    "owner": "Account owner",
+    "respondent_id": "Respondent ID",
+    "contact_id": "Contact ID",
+    "contact_name": "Contact",
+    "first_name": "First name",
+    "last_name": "Last name",
+    "email": "E-mail",
+    "role": "Role",
+    "score": "Score",
+    "category": "Category",
+    "comment": "Comment",
+    "themes": "Themes",
+    "invited_at": "Invited on",
+    "invited": "Invited",
+    "bounced": "Bounced",
+    "reached": "Reached",
+    "responded": "Responded",
+    "rate": "Response rate (%)",
+    "below_target": "Below target",
+}
+
+
+def plain_headers(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with :data:`HEADERS` as its column names."""
+    return frame.rename(columns=lambda c: HEADERS.get(c) or str(c).replace("_", " ").capitalize())
+
+
+#: The first characters that make a spreadsheet read a CSV cell as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every text cell that starts like a formula prefixed by ``'``
+    (numbers, dates and booleans are left as they are: they are not text)."""
+    out = None
+    for column in frame.columns:
+        values = frame[column]
+        if not (
+            values.dtype == object or isinstance(values.dtype, pd.StringDtype | pd.CategoricalDtype)
+        ):
+            continue
+        text = values.astype(object)
+        is_text = text.map(lambda v: isinstance(v, str))
+        risky = is_text & text.where(is_text, "").str.startswith(FORMULA_START)
+        if risky.any():
+            out = frame.copy() if out is None else out
+            out[column] = text.where(~risky, "'" + text.where(risky, ""))
+    return frame if out is None else out
+
+
+#: The longest readable part of a workbook name (the digest and ``.xlsx`` come after).
+SLUG_CHARS = 60
+
+
 def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", str(text)).strip("-").lower() or "unknown"
+    """A readable file name part: the name's letters and digits in any script (NFC,
+    lower case), the rest as single dashes, at most :data:`SLUG_CHARS` characters."""
+    plain = unicodedata.normalize("NFC", str(text)).casefold()
+    slug = re.sub(r"[\W_]+", "-", plain).strip("-")
+    return slug[:SLUG_CHARS].rstrip("-") or "owner"
 
 
 def owner_files(owners: Iterable[str]) -> dict[str, str]:
-    """Each owner's workbook name: the slug of the name, and ``-2``, ``-3``... for owners
-    whose names give the same slug ("Ann Lee", "Ann-Lee"), in sorted order of the names,
-    so no owner's workbook overwrites another's and reruns give the same names."""
+    """Each owner's workbook name: a readable slug of the name and a short digest of the
+    whole name (``ann-lee-3f2a1c.xlsx``; "Ann Lee" and "Ann-Lee" differ by the digest).
+    Names in any script keep their letters; long names are shortened. The digest is
+    lengthened in the (unlikely) case two names share slug and digest, so no owner's
+    workbook can overwrite another's, and reruns give the same names."""
     names: dict[str, str] = {}
     used: set[str] = set()
-    for owner in sorted(owners):
-        base = _slug(owner)
-        name, n = base, 1
-        while name in used:
-            n += 1
-            name = f"{base}-{n}"
+    for owner in sorted(set(owners)):
+        digest = hashlib.blake2b(str(owner).encode("utf-8"), digest_size=16).hexdigest()
+        base, size = _slug(owner), 6
+        while f"{base}-{digest[:size]}" in used:
+            size += 2
+        name = f"{base}-{digest[:size]}"
         used.add(name)
         names[owner] = f"{name}.xlsx"
     return names
@@ -72,9 +148,10 @@ def write_followup(
     lists: Mapping[str, pd.DataFrame], owners: Iterable[str], note: str, out: str | Path
 ) -> dict[str, Path]:
     """Write every list of ``lists`` (name -> frame) under ``out``: ``<list>.csv`` for the
-    whole wave,
-    ``owners/<owner>.xlsx`` with a sheet per list holding only that owner's rows, and the
-    "You said, we did" draft as ``thank_you.md`` and ``thank_you.html``.
+    whole wave (formula-safe, :func:`formula_safe`), ``owners/<owner>.xlsx`` with a
+    sheet per list holding only that owner's rows (names: :func:`owner_files`), both
+    with plain headers (:data:`HEADERS`), and the "You said, we did" draft as
+    ``thank_you.md`` and ``thank_you.html`` (its markup escaped).
 
     Returns
     -------
@@ -89,7 +166,7 @@ def write_followup(
     written: dict[str, Path] = {}
     for name, frame in lists.items():
         path = out / f"{name}.csv"
-        frame.to_csv(path, index=False)
+        plain_headers(formula_safe(frame)).to_csv(path, index=False)
         written[name] = path
     # one workbook per account owner: those with responses, and those whose accounts
     # only have contacts to remind; built in batches of owners (OWNER_BATCH_ROWS), so
@@ -112,7 +189,7 @@ def write_followup(
             tables, spans = {}, {}
             for name, (frame, rows) in groups.items():
                 parts = [rows.get(o, none) for o in batch]
-                tables[name] = Table.of(frame.take(np.concatenate(parts)))
+                tables[name] = Table.of(plain_headers(frame.take(np.concatenate(parts))))
                 ends = np.cumsum([len(part) for part in parts])
                 spans[name] = list(zip(ends - [len(part) for part in parts], ends, strict=True))
             for i, owner in enumerate(batch):
@@ -127,11 +204,17 @@ def write_followup(
     workbooks(batches)
     written["owners"] = owners_dir
     (out / "thank_you.md").write_text(note, encoding="utf-8")
-    html = mistune.html(note)
+    # escape=True: markup in the note (a company name from params, a theme description)
+    # is shown as text, never run
+    body = mistune.create_markdown(escape=True)(note)
+    title = html_lib.escape(note.splitlines()[0].lstrip("# ") if note else "You said, we did")
     (out / "thank_you.html").write_text(
-        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>You said, we did</title>"
-        f"</head><body style='font-family:system-ui,sans-serif;max-width:720px;margin:40px auto'>"
-        f"{html}</body></html>\n",
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+        "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; "
+        "style-src 'unsafe-inline'\">"
+        f"<title>{title}</title></head>"
+        "<body style='font-family:system-ui,sans-serif;max-width:720px;margin:40px auto'>"
+        f"{body}</body></html>\n",
         encoding="utf-8",
     )
     written["thank_you"] = out / "thank_you.md"
