@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -10,6 +11,25 @@ import pandas as pd
 from nps_helpers.text.codebook import normalize
 from nps_helpers.text.scrub import shorten
 from nps_helpers.text.themes import ThemedComments
+
+#: the scrubber's tokens ([name], [email], ...): left out of the terms
+_TOKEN = re.compile(r"\[(?:email|phone|iban|card|ip|address|name)\]")
+TOP_TERMS = 8
+
+
+def _term_check(scrub: Any | None):
+    """Whether a term may be shown: the scrubber's own check, else that scrubbing the
+    term (as written and capitalised) leaves it as it is."""
+    if scrub is None:
+        return lambda term: True
+    if hasattr(scrub, "term_ok"):
+        return scrub.term_ok
+
+    def ok(term: str) -> bool:
+        titled = " ".join(w[:1].upper() + w[1:] for w in term.split())
+        return list(scrub(pd.Series([term, titled]))) == [term, titled]
+
+    return ok
 
 
 def discover(
@@ -30,12 +50,17 @@ def discover(
         Number of candidates; by default one per 15 uncaught comments, between 2 and 8.
     seed
         Seed of NMF, so reruns give the same candidates.
+    scrub
+        The scrubber (:func:`nps_helpers.text.scrub.scrubber`). The comments are scrubbed
+        before the terms are counted, and a term that is or holds personal data (a
+        listed name's word in any case, a long number) is dropped for the next one.
 
     Returns
     -------
     DataFrame
         candidate (1, 2, ...), size (comments mostly about it), top_terms (comma
-        separated) and examples (three comments, scrubbed when ``scrub`` is given).
+        separated, up to eight) and examples (three comments, scrubbed when ``scrub``
+        is given).
         Empty when there are too few uncaught comments (under 20).
     """
     from sklearn.decomposition import NMF
@@ -48,12 +73,14 @@ def discover(
     columns = ["candidate", "size", "top_terms", "examples"]
     if len(text) < 20:
         return pd.DataFrame(columns=columns)
+    if scrub is not None:
+        text = scrub(text)
     k = n_topics or int(np.clip(len(text) // 15, 2, 8))
     vectorizer = TfidfVectorizer(
         stop_words="english", min_df=2, max_df=0.7, ngram_range=(1, 2), sublinear_tf=True
     )
     try:
-        matrix = vectorizer.fit_transform(normalize(text))
+        matrix = vectorizer.fit_transform(normalize(text.str.replace(_TOKEN, " ", regex=True)))
     except ValueError:  # nothing left after stop words
         return pd.DataFrame(columns=columns)
     k = min(k, matrix.shape[1], matrix.shape[0])
@@ -63,12 +90,13 @@ def discover(
     weights = model.fit_transform(matrix)
     terms = np.array(vectorizer.get_feature_names_out())
     best = weights.argmax(axis=1)
+    term_ok = _term_check(scrub)
     rows = []
     for topic in range(k):
-        top = terms[np.argsort(model.components_[topic])[::-1][:8]]
+        ranked = terms[np.argsort(model.components_[topic])[::-1]]
+        top = [t for t in ranked[: TOP_TERMS * 4] if term_ok(t)][:TOP_TERMS]
         order = np.argsort(weights[:, topic])[::-1][:3]
         examples = text.iloc[order]
-        examples = scrub(examples) if scrub else examples
         rows.append(
             {
                 "candidate": topic + 1,

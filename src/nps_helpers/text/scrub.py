@@ -76,9 +76,10 @@ class Scrubber:
 
     def term_ok(self, term: str) -> bool:
         """Whether a discovered term (lower case, words split by spaces) may be shown:
-        no personal data in it, no word of a listed name (in any case) and no number of
-        five digits or more (a fragment of a phone, an account or a card number)."""
-        if re.search(r"\d{5,}", term) or _PLACEHOLDER.search(term) or self.spans(term):
+        no personal data in it, no word of a listed name (in any case) and under five
+        digits in all (more may be a fragment of a phone, an account or a card number)."""
+        digits = sum(c.isdigit() for c in term)
+        if digits >= 5 or _PLACEHOLDER.search(term) or self.spans(term):
             return False
         titled = " ".join(w[:1].upper() + w[1:] for w in term.split())
         if self.names.listed(titled):
