@@ -168,9 +168,14 @@ def logo(params: WaveParams) -> str | None:
 
 
 def scrubber(data: processed.WaveData):
-    """The scrubber of quoted comments: e-mail addresses, phone numbers and the names
-    of the wave's contacts, account owners and accounts."""
-    return make_scrubber(data.personal_names())
+    """The scrubber of what leadership sees: contact data, and the names of the wave's
+    contacts (also their full names, "Anna Park"), account owners and accounts."""
+    people: list[str] = []
+    invited = data.invitations
+    if invited is not None and {"first_name", "last_name"} <= set(invited.columns):
+        full = invited["first_name"].fillna("").astype(str).str.strip() + " "
+        people = (full + invited["last_name"].fillna("").astype(str).str.strip()).tolist()
+    return make_scrubber(data.personal_names(), people=people)
 
 
 def write_followup(params: WaveParams, lists: FollowupLists) -> dict:

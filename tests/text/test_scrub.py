@@ -291,3 +291,13 @@ def test_shorten_cuts_at_a_word_and_drops_trailing_punctuation():
     got = shorten(pd.Series(["alpha beta, gamma delta", None]), limit=12)
     # the first 12 characters "alpha beta, " end at a word: "alpha beta," -> "alpha beta…"
     assert got.tolist() == ["alpha beta…", ""]
+
+
+def test_people_are_found_whole_even_when_their_words_are_common():
+    names = ["Anna", "Park", "Maya Lindqvist"]
+    plain = scrubber(names)
+    assert plain.text("Anna Park says hi") == "Anna Park says hi", "two common words"
+    scrub = scrubber(names, people=["Anna Park", "Maya Lindqvist"])
+    assert scrub.text("Anna Park says hi") == "[name] [name] says hi", "a word each"
+    assert scrub.text("Anna and the Park") == "Anna and the Park"
+    assert scrub.text("Maya Lindqvist says hi") == "[name] says hi", "listed whole: one"

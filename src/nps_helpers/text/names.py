@@ -109,11 +109,22 @@ class NameFinder:
         The listed names (contacts' first and last names, owners, accounts).
     keep
         Casefolded words that are never a name on their own (common words, codebook words).
+    people
+        People's full names whose words are also listed apart (a contact's first and
+        last name): matched whole even when both are common words (``Anna Park``), and
+        replaced word by word, as the words listed apart are.
     """
 
-    def __init__(self, names: Iterable[str], keep: frozenset[str]):
+    def __init__(self, names: Iterable[str], keep: frozenset[str], people: Iterable[str] = ()):
         self.keep = keep
         self.phrases: dict[tuple[str, ...], bool] = {}  # words -> must be capitalised
+        self.per_word: set[tuple[str, ...]] = set()  # people's full names: [name] per word
+        for person in set(people):
+            if isinstance(person, str):
+                words = tuple(w.casefold() for w in WORD.findall(person))
+                if len(words) > 1:
+                    self.per_word.add(words)
+                    self.phrases[words] = all(self.is_kept(w) for w in words)
         self.parts: set[str] = set()  # every listed word
         self.distinctive: set[str] = set()
         unspaced: set[str] = set()
@@ -128,6 +139,7 @@ class NameFinder:
             ordinary = [self.is_kept(w) for w in words]
             if len(words) > 1:
                 self.phrases[words] = all(ordinary)
+                self.per_word.discard(words)
             for w, plain in zip(words, ordinary, strict=True):
                 self.parts.add(w)
                 if not plain and (len(w) >= 3 or len(words) == 1) and not w.isdigit():
@@ -166,6 +178,10 @@ class NameFinder:
                     distinctive |= k in self.distinctive
                     j += 1
                 run = j - i if distinctive else 0
+            if phrase and tuple(self._key(w.group()) for w in words[i : i + phrase]) in (
+                self.per_word
+            ):
+                run, phrase = phrase, 0
             if phrase:  # a listed name of several words: one [name]
                 out.append(Span(words[i].start(), self._end(words[i + phrase - 1]), "name"))
             for w in words[i : i + run]:  # listed words next to each other: one each

@@ -58,8 +58,8 @@ class Scrubber:
     replace, and :meth:`term_ok` whether a discovered term may be shown.
     """
 
-    def __init__(self, names: Iterable[str], keep: frozenset[str]):
-        self.names = NameFinder(names, keep)
+    def __init__(self, names: Iterable[str], keep: frozenset[str], people: Iterable[str] = ()):
+        self.names = NameFinder(names, keep, people)
 
     def spans(self, text: str) -> list[Span]:
         """What :meth:`text` replaces: contact data first, then names, without overlaps."""
@@ -103,6 +103,7 @@ def scrubber(
     *,
     codebook: Any | None = None,
     keep: Iterable[str] = (),
+    people: Iterable[str] = (),
 ) -> Scrubber:
     """The scrubber of what leadership sees: a callable that takes a Series of texts and
     returns it with personal data replaced.
@@ -119,6 +120,9 @@ def scrubber(
         ``ThemedComments`` or a list of words. Default: the default codebook.
     keep
         More words never to blank on their own.
+    people
+        Contacts' full names ("first last") whose parts are in ``names`` apart: found
+        whole even when both parts are common words (``Anna Park``), each word replaced.
 
     Examples
     --------
@@ -129,7 +133,7 @@ def scrubber(
     >>> scrub(pd.Series(["The product is great but the data exports are slow"]))[0]
     'The product is great but the data exports are slow'
     """
-    return Scrubber(names, _keep_words(codebook, keep))
+    return Scrubber(names, _keep_words(codebook, keep), people)
 
 
 # ------------------------------------------------------------------ account teams
