@@ -129,7 +129,7 @@ def scrubber(
     >>> import pandas as pd
     >>> scrub = scrubber(["Maya", "Lindqvist", "The Data Company"])
     >>> scrub(pd.Series(["Maya Lindqvist: maya@acme.example, +44 20 7946 0958"]))[0]
-    '[name]: [email], [phone]'
+    '[name] [name]: [email], [phone]'
     >>> scrub(pd.Series(["The product is great but the data exports are slow"]))[0]
     'The product is great but the data exports are slow'
     """
