@@ -394,3 +394,25 @@ def test_build_lists_of_an_export_only_wave_are_by_respondent():
         assert "plan" in frame.columns
     assert built.lists["detractor_calls"]["respondent_id"].tolist() == ["c1", "c3", "c4", "c5"]
     assert built.counts["detractor_calls"] == 4 and built.counts["top_priority_calls"] == 0
+
+
+def test_scrub_comments_for_account_teams():
+    inv = pd.DataFrame(
+        {"contact_id": ["c1"], "email": ["ana@x.example"], "phone": ["+44 20 7946 0001"]}
+    )
+    frame = pd.DataFrame(
+        {
+            "respondent_id": ["c1", "c9"],
+            "comment": [
+                "reach me at ana@x.example or +44 20 7946 0001, my boss is bo@x.example",
+                "card 4111 1111 1111 1111 charged twice, see ticket #48213",
+            ],
+        }
+    )
+    kept = followup.scrub_comments(frame, inv, keep_own=True)["comment"].tolist()
+    assert kept[0] == "reach me at ana@x.example or +44 20 7946 0001, my boss is [email]"
+    assert kept[1] == "card [card] charged twice, see ticket #48213"
+    hidden = followup.scrub_comments(frame, inv, keep_own=False)["comment"].tolist()
+    assert "ana@x.example" not in hidden[0] and "[phone]" in hidden[0]
+    assert followup.scrub_comments(frame, None, True)["comment"][0].count("[email]") == 2
+    assert frame["comment"][1].startswith("card 4111"), "the input is not changed"

@@ -13,6 +13,7 @@ import yaml
 from nps_helpers import wave
 from nps_helpers.errors import ExportFormatError
 from nps_helpers.followup import FollowupLists
+from nps_helpers.io.followup_files import owner_files
 from nps_helpers.io import history, processed
 from nps_helpers.params import WaveParams, load_params
 from nps_helpers.prepare import clean
@@ -385,9 +386,10 @@ def test_write_followup_writes_under_the_waves_reports(waves):
     written = wave.write_followup(params, lists)
     out = params.reports_dir / "followup"
     assert written["promoters"] == out / "promoters.csv"
-    assert pd.read_csv(out / "promoters.csv")["contact_id"].tolist() == ["C1", "C2", "C3"]
-    ann = pd.read_excel(out / "owners" / "ann-lee.xlsx", sheet_name="promoters")
-    assert ann["contact_id"].tolist() == ["C1", "C3"]
-    assert (out / "owners" / "bo-yu.xlsx").is_file()
+    assert pd.read_csv(out / "promoters.csv")["Contact ID"].tolist() == ["C1", "C2", "C3"]
+    files = owner_files(["Ann Lee", "Bo Yu"])
+    ann = pd.read_excel(out / "owners" / files["Ann Lee"], sheet_name="promoters")
+    assert ann["Contact ID"].tolist() == ["C1", "C3"]
+    assert (out / "owners" / files["Bo Yu"]).is_file()
     assert (out / "thank_you.md").read_text(encoding="utf-8").startswith("# You said, we did")
     assert "<h1>You said, we did</h1>" in (out / "thank_you.html").read_text(encoding="utf-8")

@@ -13,6 +13,7 @@ import pandas as pd
 
 from nps_helpers.metrics.coverage import response_rate_by
 from nps_helpers.params import WaveParams
+from nps_helpers.text.scrub import for_account_teams
 from nps_helpers.text.sentiment import NEGATIVE, POSITIVE
 
 
@@ -300,6 +301,35 @@ def personal_columns(
     return frame.assign(email=frame["respondent_id"].map(emails).fillna(""))
 
 
+def scrub_comments(
+    frame: pd.DataFrame, invitations: pd.DataFrame | None, keep_own: bool
+) -> pd.DataFrame:
+    """The list with each comment as the account team may read it
+    (:func:`nps_helpers.text.scrub.for_account_teams`): card numbers, IBANs and other
+    people's e-mails and phones removed; the respondent's own (from the invitation list,
+    by contact id) kept when ``keep_own`` (params ``followup_include_email``)."""
+    if "comment" not in frame.columns or frame.empty:
+        return frame
+    own: dict[str, pd.Series] = {}
+    if invitations is not None and "respondent_id" in frame.columns:
+        people = invitations.drop_duplicates("contact_id").set_index("contact_id")
+        for column in ("email", "phone"):
+            if column in people.columns:
+                own[column] = frame["respondent_id"].map(people[column])
+    blank = pd.Series(None, index=frame.index, dtype=object)
+    mails, phones = own.get("email", blank), own.get("phone", blank)
+    comments = [
+        for_account_teams(
+            c,
+            m if isinstance(m, str) else None,
+            own_phone=p if isinstance(p, str) else None,
+            keep_own=keep_own,
+        )
+        for c, m, p in zip(frame["comment"], mails, phones, strict=True)
+    ]
+    return frame.assign(comment=comments)
+
+
 #: The columns a list takes from the account master (empty in an export-only wave).
 CRM_LIST_COLUMNS = ("account_id", "account_name", "tier", "arr", "renewal_date", "owner")
 
@@ -348,7 +378,8 @@ def build_lists(
     (:func:`by_respondent`).
 
     Lists carry contact ids and names (from the invitation list); e-mails only with
-    ``followup_include_email``. The files are
+    ``followup_include_email``; comments without card numbers, IBANs or other people's
+    contact details (:func:`scrub_comments`). The files are
     written by :func:`nps_helpers.io.followup_files.write_followup`.
     """
     labelled = _base(responses, themed)  # once, for all the lists
@@ -360,8 +391,10 @@ def build_lists(
         "passives": passive_list(labelled),
         "interviews": interview_sample(labelled, params.interview_promoters, params.followup_seed),
     }
+    keep_own = params.followup_include_email
     lists = {
-        k: personal_columns(v, invitations, params.followup_include_email) for k, v in lists.items()
+        k: personal_columns(scrub_comments(v, invitations, keep_own), invitations, keep_own)
+        for k, v in lists.items()
     }
     if responses["arr"].isna().all():  # no account master: the lists are by respondent
         lists = {

@@ -36,7 +36,7 @@ SPELLED_EMAIL = re.compile(
 )
 _SPELLED = re.compile(rf"{_AT_WORD}|{_DOT_WORD}|\s+dot\s+|\s@|@\s", re.IGNORECASE)
 _SPELLED_DOT = re.compile(rf"{_DOT_WORD}|\s+dot\s+", re.IGNORECASE)
-_TLD = re.compile(r"[.\s\])}>](?:dot\s+)?([a-z]{2,6})$", re.IGNORECASE)
+_TLD = re.compile(r"[.\s\])}>](?:dot\s+)?([a-z]{2,24})$", re.IGNORECASE)
 TLDS = frozenset(
     [
         "com",
