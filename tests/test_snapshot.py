@@ -7,7 +7,8 @@ layered) by ``tests/snapshot/extract.py``. A change that alters them on purpose 
 the old snapshot is mended by exactly that change; anything else is a regression. Issue 22
 changed every follow-up file on purpose (:func:`_followup_issue_22`: plain headers, the
 contact's name, plain theme names, rounded rates, dates as dates, formula-safe CSV
-cells, owner workbooks named by slug and digest, the thank-you page's CSP).
+cells, comments scrubbed for account teams, owner workbooks named by slug and digest,
+the thank-you page's CSP).
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ import pandas as pd
 import pytest
 
 from conftest import REPO
-from nps_helpers.io.followup_files import FORMULA_START, HEADERS, owner_files
+from nps_helpers.io.files import FORMULA_START
+from nps_helpers.io.followup_files import HEADERS, owner_files
+from nps_helpers.text.scrub import for_account_teams
 from snapshot.extract import snapshot
 
 SNAPSHOTS = Path(__file__).parent / "snapshot"
@@ -85,7 +88,9 @@ def _rate(cell: str) -> str:
     return text.split(".")[0] if text.endswith(".0") else text
 
 
-def _sheet(list_name: str, rows: list[list[str]], names: dict, xlsx: bool) -> list[list[str]]:
+def _sheet(
+    list_name: str, rows: list[list[str]], names: dict, xlsx: bool, people=None
+) -> list[list[str]]:
     """One list's cells as issue 22 writes them: the contact's name after the respondent
     id, plain themes, rates rounded, invitation dates as dates, formula-like text with a
     leading ', plain headers."""
@@ -100,6 +105,11 @@ def _sheet(list_name: str, rows: list[list[str]], names: dict, xlsx: bool) -> li
             row[at["rate"]] = _rate(row[at["rate"]])
         if xlsx and "invited_at" in at and row[at["invited_at"]]:
             row[at["invited_at"]] += "T00:00:00"
+        if people is not None and "comment" in at and "respondent_id" in at:
+            own = people.get(row[at["respondent_id"]], {})
+            row[at["comment"]] = for_account_teams(
+                row[at["comment"]], own.get("email"), own_phone=own.get("phone"), keep_own=False
+            )
         if not xlsx and "comment" in at and row[at["comment"]].startswith(FORMULA_START):
             row[at["comment"]] = "'" + row[at["comment"]]
     if list_name in _NAMED_LISTS:
@@ -120,6 +130,8 @@ def _followup_issue_22(followup: dict, root: Path, wave: str) -> dict:
     owners = pd.read_csv(root / "data" / "raw" / wave / "accounts.csv", dtype=str)["owner"]
     files = owner_files(owners.dropna().unique())
     renamed = {f"owners/{_old_slug(o)}.xlsx": f"owners/{f}" for o, f in files.items()}
+    # the demo params keep e-mails out of the lists (followup_include_email: false)
+    people = invited[["email", "phone"]].to_dict("index")
     out = {}
     for name, cells in followup.items():
         if name == "thank_you.html":  # may load nothing; titled by its heading
@@ -130,9 +142,9 @@ def _followup_issue_22(followup: dict, root: Path, wave: str) -> dict:
                 f"style-src 'unsafe-inline'\"><title>{heading}</title>",
             )
         elif name.endswith(".csv"):
-            cells = _sheet(name.rsplit("/", 1)[-1][:-4], cells, names.to_dict(), xlsx=False)
+            cells = _sheet(name.rsplit("/", 1)[-1][:-4], cells, names.to_dict(), False, people)
         elif name.endswith(".xlsx"):
-            cells = {s: _sheet(s, rows, names.to_dict(), xlsx=True) for s, rows in cells.items()}
+            cells = {s: _sheet(s, rows, names.to_dict(), True, people) for s, rows in cells.items()}
         out[renamed.get(name, name)] = cells
     return out
 

@@ -13,8 +13,8 @@ import yaml
 from nps_helpers import wave
 from nps_helpers.errors import ExportFormatError
 from nps_helpers.followup import FollowupLists
-from nps_helpers.io.followup_files import owner_files
 from nps_helpers.io import history, processed
+from nps_helpers.io.followup_files import owner_files
 from nps_helpers.params import WaveParams, load_params
 from nps_helpers.prepare import clean
 from nps_helpers.prepare.invitations import map_tiers, report_invitations

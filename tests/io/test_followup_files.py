@@ -12,14 +12,13 @@ from hypothesis import strategies as st
 from nps_helpers import followup
 from nps_helpers.followup import FollowupLists
 from nps_helpers.io import followup_files
+from nps_helpers.io.files import FORMULA_START, formula_safe
 from nps_helpers.io.followup_files import (
-    FORMULA_START,
     HEADERS,
     SLUG_CHARS,
     _batches,
     _positions_by,
     _slug,
-    formula_safe,
     owner_files,
     write_followup,
 )

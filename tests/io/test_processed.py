@@ -189,3 +189,14 @@ def test_themes_without_a_digest_read_as_empty_digest(project):
     themes_frame().to_parquet(p.processed_dir / "themes.parquet", index=False)
     frame, digest = processed.read_themes(p)
     assert digest == "" and len(frame) == 3
+
+
+def test_rejected_rows_are_written_formula_safe(project, cleaned):
+    p = load_params(project / "params" / "2026-H2.yaml")
+    hostile = cleaned.rejected.head(2).copy()
+    column = next(c for c in hostile.columns if c not in ("input_row", "reason", "reason_text"))
+    hostile[column] = ['=HYPERLINK("http://x","y")', "plain"]
+    path = processed.write_wave(p, cleaned.responses, hostile, {})["rejected"]
+    back = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert back[column].tolist() == ['\'=HYPERLINK("http://x","y")', "plain"]
+    assert hostile[column].iloc[0].startswith("="), "the frame itself is not changed"

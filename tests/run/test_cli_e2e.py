@@ -328,8 +328,14 @@ def test_run_and_plan_with_a_minimal_invitation_list_and_crm_tiers(project):
     assert "The invitation list has no role column" in text
     followup = project / "reports" / "2026-H2" / "followup"
     reminders = pd.read_csv(followup / "reminders.csv")
-    assert list(reminders.columns) == ["owner", "account_id", "account_name", "tier", "contact_id"]
-    assert set(reminders["tier"]) <= {"small", "key", "premium"}
+    assert list(reminders.columns) == [
+        "Account owner",
+        "Account ID",
+        "Account",
+        "Tier",
+        "Contact ID",
+    ]
+    assert set(reminders["Tier"]) <= {"small", "key", "premium"}
     plan = nps_wave("plan", "2027-H1", "--start", "2027-04-01", "--end", "2027-04-30", cwd=project)
     assert plan.returncode == 0 and "Traceback" not in plan.stderr, plan.stderr
     gaps = pd.read_csv(project / "reports" / "plan" / "2027-H1" / "key_account_gaps.csv")
@@ -433,11 +439,12 @@ def test_followup_lists_written(wave_run):
     responses = pd.read_parquet(root / "data" / "processed" / "2026-H2" / "responses.parquet")
     calls = pd.read_csv(out / "detractor_calls.csv")
     assert len(calls) == (responses["category"] == "detractor").sum()
-    assert "email" not in calls.columns, "e-mails only when params say so"
+    assert "E-mail" not in calls.columns, "e-mails only when params say so"
+    assert calls["Contact"].notna().all(), "the contact's name beside the id"
     owners = sorted((out / "owners").glob("*.xlsx"))
     assert len(owners) == responses["owner"].nunique()
     sheet = pd.read_excel(owners[0], sheet_name="detractor_calls")
-    assert sheet["owner"].nunique() <= 1, "each owner gets only their accounts"
+    assert sheet["Account owner"].nunique() <= 1, "each owner gets only their accounts"
     html = (root / "reports" / "2026-H2" / "deck.html").read_text(encoding="utf-8")
     assert "Detractors to call" in html
 
@@ -719,8 +726,8 @@ def test_export_only_wave_without_dates_runs_end_to_end(tmp_path, monkeypatch):
     assert "the export has no response date column" in slides["checks"]
     assert "columns: account_id" in slides["key-accounts"]
     calls = pd.read_csv(root / "reports" / "2026-Q4" / "followup" / "detractor_calls.csv")
-    assert list(calls.columns[:2]) == ["priority", "respondent_id"]
-    assert {"plan", "company_size"} <= set(calls.columns) and "account_id" not in calls.columns
+    assert list(calls.columns[:2]) == ["Priority", "Respondent ID"]
+    assert {"Plan", "Company size"} <= set(calls.columns) and "Account ID" not in calls.columns
     assert not (root / "reports" / "2026-Q4" / "followup" / "owners").exists() or not list(
         (root / "reports" / "2026-Q4" / "followup" / "owners").iterdir()
     )
@@ -743,7 +750,7 @@ def test_export_only_wave_with_an_account_name_column(tmp_path, monkeypatch):
     assert "The 4 accounts with most respondents, as the export names them" in accounts
     assert "Client 0 10" in accounts
     calls = pd.read_csv(root / "reports" / "2026-Q4" / "followup" / "detractor_calls.csv")
-    assert calls["account_id"].str.startswith("Client ").all()
+    assert calls["Account ID"].str.startswith("Client ").all()
 
 
 def test_check_says_whether_run_would_accept_the_export(tmp_path, capsys):

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 
 def atomic_write(target: Path, write: Callable[[Path], Any]) -> Path:
     """Call ``write(tmp)`` for a temporary file beside ``target``, then rename it to
@@ -60,3 +62,26 @@ def copy_if_missing(source: str | Path, target: str | Path) -> bool:
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, target)
     return True
+
+
+#: The first characters that make a spreadsheet read a CSV cell as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every text cell that starts like a formula prefixed by ``'``
+    (numbers, dates and booleans are left as they are: they are not text)."""
+    out = None
+    for column in frame.columns:
+        values = frame[column]
+        if not (
+            values.dtype == object or isinstance(values.dtype, pd.StringDtype | pd.CategoricalDtype)
+        ):
+            continue
+        text = values.astype(object)
+        is_text = text.map(lambda v: isinstance(v, str))
+        risky = is_text & text.where(is_text, "").str.startswith(FORMULA_START)
+        if risky.any():
+            out = frame.copy() if out is None else out
+            out[column] = text.where(~risky, "'" + text.where(risky, ""))
+    return frame if out is None else out

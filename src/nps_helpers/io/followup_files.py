@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from nps_helpers.io.files import formula_safe
 from nps_helpers.io.xlsx import Table, write_workbook
 
 #: Owners whose lists hold this many rows together become cell XML at once: one
@@ -88,29 +89,6 @@ HEADERS = {
 def plain_headers(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with :data:`HEADERS` as its column names."""
     return frame.rename(columns=lambda c: HEADERS.get(c) or str(c).replace("_", " ").capitalize())
-
-
-#: The first characters that make a spreadsheet read a CSV cell as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with every text cell that starts like a formula prefixed by ``'``
-    (numbers, dates and booleans are left as they are: they are not text)."""
-    out = None
-    for column in frame.columns:
-        values = frame[column]
-        if not (
-            values.dtype == object or isinstance(values.dtype, pd.StringDtype | pd.CategoricalDtype)
-        ):
-            continue
-        text = values.astype(object)
-        is_text = text.map(lambda v: isinstance(v, str))
-        risky = is_text & text.where(is_text, "").str.startswith(FORMULA_START)
-        if risky.any():
-            out = frame.copy() if out is None else out
-            out[column] = text.where(~risky, "'" + text.where(risky, ""))
-    return frame if out is None else out
 
 
 #: The longest readable part of a workbook name (the digest and ``.xlsx`` come after).

@@ -26,7 +26,7 @@ import pandas as pd
 
 from nps_helpers.errors import NpsWorkbookError
 from nps_helpers.io import history
-from nps_helpers.io.files import atomic_write
+from nps_helpers.io.files import atomic_write, formula_safe
 from nps_helpers.params import WaveParams
 
 RESPONSES = "responses.parquet"
@@ -57,7 +57,10 @@ def write_wave(
     out = wave_dir(params)
     written = {
         "responses": atomic_write(out / RESPONSES, lambda p: responses.to_parquet(p, index=False)),
-        "rejected": atomic_write(out / REJECTED, lambda p: rejected.to_csv(p, index=False)),
+        # the original values of rows not kept: formula-like text gets a leading '
+        "rejected": atomic_write(
+            out / REJECTED, lambda p: formula_safe(rejected).to_csv(p, index=False)
+        ),
         "quality": atomic_write(
             out / QUALITY,
             lambda p: p.write_text(

@@ -250,6 +250,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from nps_helpers.io.crm import read_accounts, read_invitations
+    from nps_helpers.io.files import formula_safe
     from nps_helpers.metrics.planning import plan_invitations
     from nps_helpers.params import load_params
     from nps_helpers.prepare.invitations import invitation_segments, map_tiers
@@ -311,8 +312,8 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         )
         if c in plan.columns
     ]
-    plan[keep].to_csv(out / "invitation_plan.csv", index=False)
-    gaps.to_csv(out / "key_account_gaps.csv", index=False)
+    formula_safe(plan[keep]).to_csv(out / "invitation_plan.csv", index=False)
+    formula_safe(gaps).to_csv(out / "key_account_gaps.csv", index=False)
     invited = plan[plan["invite"]]
     print(f"Plan for {args.wave} ({start} to {end}), from {len(waves)} wave(s) of invitations:")
     print(
