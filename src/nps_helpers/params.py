@@ -178,10 +178,12 @@ class WaveParams(_Strict):
         default=40, ge=0, le=100, description="Segments answering less (in %) are flagged."
     )
     min_n: int = Field(default=5, ge=1)
-    respondent_salt: str = Field(
-        default="nps-workbook",
-        description="Salt of the respondent id hashed from an e-mail when there is no contact id;"
-        " keep it the same across waves so respondents can be followed.",
+    respondent_salt: str | None = Field(
+        default=None,
+        description="Salt of the respondent id hashed from an e-mail when there is no contact id."
+        " Default: the project's own random salt, made at the first run and kept in .nps-salt"
+        " (git-ignored; a project with history from before keeps the salt it was hashed with)."
+        " Keep it the same across waves so respondents can be followed.",
     )
     include_partial: bool = Field(
         default=False, description="Count unfinished responses that carry a score."
