@@ -1,6 +1,7 @@
 """Raw export -> canonical responses and rejected rows (prepare.clean)."""
 
 import hashlib
+import json
 
 import pandas as pd
 import pytest
@@ -590,3 +591,52 @@ def test_link_accounts_without_a_master_keeps_the_export_column_or_blank():
     assert ids.tolist() == ["Acme", "B"] and how is None and note is None
     ids, _, _ = clean.link_accounts("x.csv", pd.RangeIndex(2), None, None, None, None, None, False)
     assert ids.tolist() == ["", ""]
+
+
+def test_is_personal_by_header_in_any_layout():
+    for column in (
+        "Email Address",
+        "RecipientEmail",
+        "Mobile phone",
+        "IP",
+        "Full name",
+        "LastName",
+        "Name",
+        "Zip code",
+        "LocationLatitude",
+        "Work e-mail",
+    ):
+        assert clean.is_personal(column), column
+    for column in (
+        "Account name",
+        "Company",
+        "Product",
+        "Respondent ID",
+        "Country",
+        "What is the main reason for your score?",
+        "Domain",
+    ):
+        assert not clean.is_personal(column), column
+
+
+def test_rejected_rows_of_a_generic_export_lose_names_phones_and_ips(tmp_path):
+    export = tmp_path / "crm_report.csv"
+    export.write_text(
+        "id,Full name,Mobile phone,IP,Company,Score,Why\n"
+        "1,Ana Silva,+44 20 7946 0001,203.0.113.9,Acme,11,too high\n"
+        "2,Bo Ng,+44 20 7946 0002,203.0.113.8,Acme,9,fine\n",
+        encoding="utf-8",
+    )
+    result = clean.clean_responses(exports.read_export(export), None, clean.CleanOptions())
+    (row,) = result.rejected.to_dict("records")
+    assert row["reason"] == "score_out_of_range" and row["Company"] == "Acme"
+    assert row["Full name"] == row["Mobile phone"] == row["IP"] == clean.REMOVED
+    assert row["Why"] == "too high", "the rest is kept as it was"
+
+
+def test_a_wave_hashes_e_mails_with_the_projects_salt(small_project, small_params):
+    opts = clean.CleanOptions.from_params(small_params)
+    assert opts.respondent_salt == json.loads((small_project / ".nps-salt").read_text())["salt"]
+    assert opts.respondent_salt != "nps-workbook"
+    given = clean.CleanOptions.from_params(small_params.model_copy(update={"respondent_salt": "s"}))
+    assert given.respondent_salt == "s" and given.salt_note is None

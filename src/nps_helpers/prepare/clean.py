@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,7 @@ import pandas as pd
 
 from nps_helpers.errors import ExportFormatError, MappingError
 from nps_helpers.io.exports import RawExport
+from nps_helpers.io.salt import LEGACY_SALT, project_salt
 from nps_helpers.metrics.scoring import classify
 from nps_helpers.params import CANONICAL_ROLES, WaveParams
 from nps_helpers.prepare.columns import detect_columns, nps_group_column
@@ -70,6 +72,24 @@ PERSONAL_EXPORT_COLUMNS = (
     "Name",
 )
 REMOVED = "[removed]"
+
+_PERSONAL = re.compile(
+    r"e?mail|phone|telephone|mobile|^cell|^tel$|^fax|^ip(v4|v6)?$|ipaddress|latitude|longitude"
+    r"|^(street|postal|post|home|mailing)?address(line\d)?$|^postcode$|^zip(code)?$"
+    r"|^(first|last|given|family|full|middle|sur|respondent|contact|recipient|user|your)?name$"
+    r"|^(first|last|given|family|full|sur)name|^surname$"
+)
+
+
+def is_personal(column: str) -> bool:
+    """Whether an export column holds a person's contact data or location by its header:
+    names of people (not of accounts, companies or products), e-mail addresses, phones,
+    IP addresses, coordinates, postal addresses, in any layout's spelling ("Email
+    Address", "RecipientEmail", "Mobile phone", "IP", "Full name", "Zip code")."""
+    key = re.sub(r"[^a-z0-9]", "", str(column).lower())
+    return bool(key) and (column in PERSONAL_EXPORT_COLUMNS or bool(_PERSONAL.search(key)))
+
+
 NPS_GROUP_CODES = {"1": "detractor", "2": "passive", "3": "promoter"}
 
 
@@ -84,7 +104,8 @@ class CleanOptions:
     tiers: tuple[str, ...] | None = None
     tier_map: dict[str, str] = field(default_factory=dict)
     include_partial: bool = False
-    respondent_salt: str = "nps-workbook"
+    respondent_salt: str = LEGACY_SALT  # a quick check stores nothing
+    salt_note: str | None = None  # said when the project's salt was just made
     window: tuple[dt.date, dt.date] | None = None
     join_on_email_domain: bool = False
     strict_labels: bool = True
@@ -92,6 +113,11 @@ class CleanOptions:
 
     @classmethod
     def from_params(cls, params: WaveParams) -> CleanOptions:
+        """The options of a wave: its params, and the project's salt
+        (:func:`nps_helpers.io.salt.project_salt`) unless params give one."""
+        salt, salt_note = params.respondent_salt, None
+        if salt is None:
+            salt, salt_note = project_salt(params.root, params.history_dir)
         return cls(
             wave_id=params.wave_id,
             columns=params.columns.forced(),
@@ -100,7 +126,8 @@ class CleanOptions:
             tiers=tuple(params.tiers),
             tier_map=params.tier_map,
             include_partial=params.include_partial,
-            respondent_salt=params.respondent_salt,
+            respondent_salt=salt,
+            salt_note=salt_note,
             window=params.window,
             join_on_email_domain=params.join_on_email_domain,
             company=params.company or None,
@@ -346,7 +373,7 @@ def clean_responses(
             f"{source}: column(s) {listed} named in columns.extra are not in "
             f"the export; it has: {', '.join(raw.columns)}"
         )
-    notes: list[str] = []
+    notes: list[str] = [opts.salt_note] if opts.salt_note else []
     skipped: list[str] = []  # checks that did not apply to this export, in plain words
     col = picked.get
     blank = pd.Series("", index=data.index, dtype=object)
@@ -535,7 +562,7 @@ def clean_responses(
     # name) keeps its values under "<name> (export)"
     added = ("reason", "reason_text", "kept_response_id")
     rejected = rejected.rename(columns={c: f"{c} (export)" for c in added if c in rejected})
-    personal = {*PERSONAL_EXPORT_COLUMNS, *([col("email")] if col("email") else [])}
+    personal = {c for c in rejected.columns if is_personal(c)} | ({col("email")} - {None})
     for c in personal & set(rejected.columns):
         rejected[c] = rejected[c].where(rejected[c].fillna("") == "", REMOVED)
     rejected_reason = pd.Series(reason, index=data.index)[~kept]

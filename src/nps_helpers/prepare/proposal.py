@@ -19,7 +19,7 @@ import pandas as pd
 from nps_helpers.errors import ExportFormatError
 from nps_helpers.io.exports import RawExport
 from nps_helpers.params import ACCOUNT_COLUMNS, CANONICAL_ROLES
-from nps_helpers.prepare.clean import PERSONAL_EXPORT_COLUMNS, PREVIEW_STATUSES, link_accounts
+from nps_helpers.prepare.clean import PREVIEW_STATUSES, is_personal, link_accounts
 from nps_helpers.prepare.columns import answer_kind, detect_columns
 from nps_helpers.prepare.values import read_timestamps, stripped_text
 
@@ -490,7 +490,7 @@ def propose(
         join_on_domain, said = _account_link(raw, columns, accounts, invitations)
         review.append(said)
     # segments
-    skip = set(columns.values()) | set(PERSONAL_EXPORT_COLUMNS)
+    skip = set(columns.values()) | {c for c in data.columns if is_personal(c)}
     reserved = set(RESERVED)
     if accounts is not None:  # the account master's columns keep their names
         reserved |= set(ACCOUNT_COLUMNS) | set(map(str, accounts.columns))
