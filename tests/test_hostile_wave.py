@@ -259,3 +259,12 @@ def test_the_data_quality_page_shows_no_comment(hostile):
     page = (hostile["reports"] / "data-quality" / "index.html").read_text(encoding="utf-8")
     assert "support never answers" not in page and "Billing is wrong again" not in page
     assert re.search(r"Content-Security-Policy", page)
+
+
+def test_the_projects_salt_is_in_no_output(hostile):
+    import json
+
+    salt = json.loads((hostile["root"] / ".nps-salt").read_text())["salt"]
+    outputs = [hostile["reports"], hostile["root"] / "data" / "processed"]
+    for path in (p for folder in outputs for p in folder.rglob("*") if p.is_file()):
+        assert salt.encode() not in path.read_bytes(), path
