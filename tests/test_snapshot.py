@@ -65,7 +65,19 @@ NAMED_SLIDE_CHANGES = (
         "a theme's “NPS gain if fixed” is the detractors who mention it, other than in "
         "praise, as a share",
     ),
+    # issue 23: the method slide ends with the run's provenance (time, workbook version,
+    # digest of each input, params and codebook), as recorded in reports/<wave>/run.json
+    ("Method", "as a share of all responses.", lambda root, wave: _provenance_23(root, wave)),
 )
+
+
+def _provenance_23(root: Path, wave: str) -> str:
+    run = json.loads((root / "reports" / wave / "run.json").read_text(encoding="utf-8"))
+    files = ", ".join(f"{k} {v['blake2b'][:12]}" for k, v in run["inputs"].items())
+    return (
+        f"as a share of all responses. Provenance: made {run['made_at']} by workbook "
+        f"{run['version']} from inputs {run['inputs_digest']} (blake2b: {files})."
+    )
 
 
 # issue 22: follow-up files account teams can use as they are, safe to open
@@ -164,7 +176,7 @@ def _mended(old: dict, root: Path | None = None, wave: str | None = None) -> dic
         for title, before, after in NAMED_SLIDE_CHANGES:
             if slide["title"] == title:
                 assert text.count(before) == 1, (title, before)
-                text = text.replace(before, after)
+                text = text.replace(before, after(root, wave) if callable(after) else after)
         slides.append({**slide, "text": text})
     return {**old, "slides": slides, "followup": followup}
 

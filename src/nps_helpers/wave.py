@@ -13,7 +13,7 @@ import pandas as pd
 
 from nps_helpers.deck.quality_page import quality_page
 from nps_helpers.followup import FollowupLists
-from nps_helpers.io import crm, exports, files, followup_files, history, processed
+from nps_helpers.io import crm, exports, files, followup_files, history, processed, publish
 from nps_helpers.params import WaveParams
 from nps_helpers.prepare import validate
 from nps_helpers.prepare.invitations import map_tiers, report_invitations
@@ -68,10 +68,13 @@ def validate_wave(
         When a critical check failed, after the page is written: one line per failed
         check (response ids, never a comment) and where the page is.
     """
-    out = params.reports_dir / "data-quality"
+    out = publish.reports_dir(params) / "data-quality"  # staged while nps-wave run runs
     summary = validate.validate_responses(responses, params, account_ids(accounts), rows_in, out)
-    page = files.write_text(out / "index.html", quality_page(summary, params.title))
-    return validate.check_gate({**summary, "data_docs": str(page)})
+    final = params.reports_dir / "data-quality"  # where the run publishes them
+    if summary.get("validation_result"):
+        summary = {**summary, "validation_result": str(final / validate.RESULT_FILE)}
+    files.write_text(out / "index.html", quality_page(summary, params.title))
+    return validate.check_gate({**summary, "data_docs": str(final / "index.html")})
 
 
 def store_wave(
@@ -84,14 +87,25 @@ def store_wave(
 ) -> dict:
     """Write the prepared wave: its processed files (the account master with its tiers
     mapped by params, the invitation list with its accounts' segments, as the report
-    cuts it) and its partition of the history."""
+    cuts it: the report reads this snapshot, never the raw CRM files), the provenance
+    of the run in ``quality.json``, and its partition of the history. Under
+    ``nps-wave run`` all of it goes to the run's staging folder, published with the deck."""
     report_inv = (
         report_invitations(params, invitations, accounts) if invitations is not None else None
     )
     master = map_tiers(params, accounts) if accounts is not None else None
+    made = publish.staged_provenance(params)
+    quality = {**quality, "provenance": made} if made else quality
     written = processed.write_wave(params, responses, rejected, quality, master, report_inv)
-    written["history"] = history.write_wave(
-        responses, params.history_dir, params.wave_id, params.field_start, params.field_end
+    publish.kill_point("prepare")
+    entry = history.manifest_entry(responses, params.field_start, params.field_end)
+    staged = publish.staged_history(params)
+    written["history"] = (
+        history.stage_partition(responses, staged, entry)
+        if staged
+        else history.write_wave(
+            responses, params.history_dir, params.wave_id, params.field_start, params.field_end
+        )
     )
     return written
 
@@ -179,7 +193,8 @@ def scrubber(data: processed.WaveData):
 
 
 def write_followup(params: WaveParams, lists: FollowupLists) -> dict:
-    """Write the wave's follow-up lists under ``reports/<wave>/followup/``."""
+    """Write the wave's follow-up lists under ``reports/<wave>/followup/`` (staged while
+    ``nps-wave run`` runs: published with the deck, after it is rendered)."""
     return followup_files.write_followup(
-        lists.lists, lists.owners, lists.note, params.reports_dir / "followup"
+        lists.lists, lists.owners, lists.note, publish.reports_dir(params) / "followup"
     )

@@ -361,7 +361,8 @@ def closing_the_loop(counts: dict[str, int], data: WaveData) -> list[str]:
 def method_slide(params: WaveParams, data: WaveData) -> Slide:
     """How the figures were made, in plain words: what the wave had decides what is said
     (revenue weighting only with an account master; the response rate only with an
-    invitation list)."""
+    invitation list); last, the run's provenance when ``quality.json`` has it (the time,
+    the workbook's version and the digest of each input, params and codebook)."""
     items = [
         "**Promoters** answered 9 or 10, **passives** 7 or 8, **detractors** 0 to 6. "
         "NPS = % promoters − % detractors.",
@@ -389,6 +390,15 @@ def method_slide(params: WaveParams, data: WaveData) -> Slide:
         "**Themes** come from the codebook; a theme's “NPS gain if fixed” is the detractors "
         "who mention it, other than in praise, as a share of all responses.",
     ]
+    made = data.quality.get("provenance")
+    if made:
+        files = ", ".join(
+            f"{name} {item['blake2b'][:12]}" for name, item in made.get("inputs", {}).items()
+        )
+        items.append(
+            f"**Provenance**: made {made.get('made_at', '?')} by workbook {made.get('version')} "
+            f"from inputs {made.get('inputs_digest')} (blake2b: {files})."
+        )
     return Slide("Method", (blocks.slide_heading("Method"), blocks.bullets(items)))
 
 

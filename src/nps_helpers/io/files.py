@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -85,3 +86,19 @@ def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
             out = frame.copy() if out is None else out
             out[column] = text.where(~risky, "'" + text.where(risky, ""))
     return frame if out is None else out
+
+
+@contextlib.contextmanager
+def file_lock(path: str | Path) -> Iterator[Path]:
+    """Hold an exclusive ``flock`` on ``path`` (created if missing) while the block runs;
+    waits for another holder. The system releases it when its process dies."""
+    import fcntl
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield path
+    finally:
+        os.close(fd)

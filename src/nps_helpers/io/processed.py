@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 
 from nps_helpers.errors import NpsWorkbookError
-from nps_helpers.io import history
+from nps_helpers.io import history, publish
 from nps_helpers.io.files import atomic_write, formula_safe
 from nps_helpers.params import WaveParams
 
@@ -40,8 +40,12 @@ CODEBOOK_KEY = b"nps_workbook.codebook"
 
 
 def wave_dir(params: WaveParams, wave_id: str | None = None) -> Path:
-    """``data/processed/<wave>/`` of ``wave_id`` (default: the params' wave)."""
-    return params.path(params.outputs.processed_dir) / (wave_id or params.wave_id)
+    """``data/processed/<wave>/`` of ``wave_id`` (default: the params' wave); the params'
+    own wave in the staging folder while ``nps-wave run`` runs it
+    (:func:`nps_helpers.io.publish.processed_dir`)."""
+    if wave_id is None or wave_id == params.wave_id:
+        return publish.processed_dir(params)
+    return params.path(params.outputs.processed_dir) / wave_id
 
 
 def write_wave(
@@ -162,27 +166,40 @@ class WaveData:
         return names
 
 
+def previous_wave_of(params: WaveParams, earlier: list[str]) -> str | None:
+    """The wave this one is compared with: ``previous_wave`` of params when it is among
+    the ``earlier`` waves; none when params say ``previous_wave: null``; the latest of
+    the ``earlier`` waves when params do not name one."""
+    if params.previous_wave is not None:
+        return params.previous_wave if params.previous_wave in earlier else None
+    if "previous_wave" in params.model_fields_set:  # `previous_wave: null`: no comparison
+        return None
+    return earlier[-1] if earlier else None
+
+
 def load_wave(params: WaveParams) -> WaveData:
     """Read the processed wave, the history up to it, the previous wave, and the
-    account master and invitation list the wave was prepared with."""
+    account master and invitation list the wave was prepared with (the snapshot prepare
+    wrote: the raw CRM files are not read again). While ``nps-wave run`` runs the wave,
+    its own files and history partition come from the run's staging folder."""
     responses = read_responses(params)
-    order = history.wave_order(params.history_dir)
+    staged = publish.staged_entry(params)
+    order = history.wave_order(params.history_dir, {params.wave_id: staged} if staged else None)
     if params.wave_id in order:
         # the history up to this wave; the wave itself is the responses just read
         # (prepare_wave stores both from one frame), not read a second time
         upto = order[: order.index(params.wave_id) + 1]
         this = responses.drop(columns="wave_id", errors="ignore").assign(wave_id=params.wave_id)
-        before = [history.read_history(params.history_dir, upto=upto[-2])] if upto[:-1] else []
+        before = []
+        if upto[:-1]:
+            stored = history.read_history(params.history_dir, upto=upto[-2])
+            before = [stored[stored["wave_id"].astype(str) != params.wave_id]]
         past = pd.concat([*before, this], ignore_index=True)
-        past["wave_id"] = pd.Categorical(past["wave_id"], categories=upto, ordered=True)
+        past["wave_id"] = pd.Categorical(past["wave_id"].astype(str), categories=upto, ordered=True)
     else:
         past = responses.assign(wave_id=params.wave_id)
-    earlier = [w for w in order[: order.index(params.wave_id)]] if params.wave_id in order else []
-    previous_wave = (
-        params.previous_wave
-        if params.previous_wave in earlier
-        else (earlier[-1] if earlier and params.previous_wave is None else None)
-    )
+    earlier = order[: order.index(params.wave_id)] if params.wave_id in order else []
+    previous_wave = previous_wave_of(params, earlier)
     previous = (
         past[past["wave_id"] == previous_wave].drop(columns="wave_id") if previous_wave else None
     )

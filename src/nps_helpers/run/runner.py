@@ -1,4 +1,7 @@
-"""Run one wave: Papermill executes the wave notebooks, nbconvert renders the deck."""
+"""Run one wave: Papermill executes the wave notebooks, nbconvert renders the deck, and
+the wave is published as one unit (:mod:`nps_helpers.io.publish`: a lock per wave, a
+staging folder, one publication at the end; its test hooks ``NPS_WAVE_KILL_AT`` and
+``NPS_WAVE_PAUSE_AT`` stop or pause a run at a named point)."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from nps_helpers.errors import (
     ParamsError,
     WaveValidationError,
 )
+from nps_helpers.io import publish
 from nps_helpers.io.files import read_notebook, write_text
 from nps_helpers.params import WaveParams, load_params
 from nps_helpers.run.kernel import ensure_kernel
@@ -81,8 +85,9 @@ def _kernel_manager_logging_to(log: Path) -> type:
 
 
 @contextlib.contextmanager
-def shared_kernel(kernel: str, cwd: Path, log: Path) -> Iterator:
-    """Start kernel ``kernel`` in ``cwd`` (its stderr to ``log``); shut it down on exit.
+def shared_kernel(kernel: str, cwd: Path, log: Path, env: dict[str, str] | None = None) -> Iterator:
+    """Start kernel ``kernel`` in ``cwd`` (its stderr to ``log``, ``env`` added to its
+    environment); shut it down on exit.
 
     Yields the kernel manager, to hand to ``papermill.execute_notebook(km=...)``:
     Papermill then uses this kernel and leaves it running for the next notebook.
@@ -91,7 +96,7 @@ def shared_kernel(kernel: str, cwd: Path, log: Path) -> Iterator:
 
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     km = _kernel_manager_logging_to(log)(kernel_name=kernel)
-    run_sync(km.start_kernel)(cwd=str(cwd))
+    run_sync(km.start_kernel)(cwd=str(cwd), env={**os.environ, **(env or {})})
     try:
         yield km
     finally:
@@ -225,8 +230,15 @@ def run_wave(
     params_path: str | Path,
     notebooks_dir: str | Path | None = None,
     echo: Callable[[str], None] = print,
+    lock_wait: float | None = None,
 ) -> Path:
-    """Execute the wave notebooks for ``params_path`` and render the deck.
+    """Execute the wave notebooks for ``params_path``, render the deck, and publish the
+    wave as one unit (:mod:`nps_helpers.io.publish`).
+
+    Under the wave's lock, what a killed run left is finished or removed first (one
+    line each to ``echo``); then everything the run writes is staged, and published
+    together at the end. A notebook that fails publishes only its executed notebooks
+    and the data-quality page: the last good wave stays as it was.
 
     Parameters
     ----------
@@ -237,6 +249,9 @@ def run_wave(
         project's ``notebooks/``.
     echo
         Receives one line of progress per step.
+    lock_wait
+        Seconds to wait for another run of the same wave (default
+        :data:`nps_helpers.io.publish.LOCK_WAIT`).
 
     Returns
     -------
@@ -248,19 +263,51 @@ def run_wave(
     NotebookFailedError
         When a notebook fails: the message names the notebook, the cell, the error
         and where the executed notebook is.
+    NpsWorkbookError
+        When another run of the wave holds its lock past ``lock_wait``.
     """
     params_path = Path(params_path).resolve()
     params = load_params(params_path)
     nb_dir = Path(notebooks_dir).resolve() if notebooks_dir else default_notebooks_dir(params)
     kernel = ensure_kernel()
-    executed_dir = params.reports_dir / "executed"
+    with publish.wave_lock(params, lock_wait):
+        publish.recover(params, echo)
+        stage = publish.new_stage(params)
+        try:
+            _run_staged(params, params_path, nb_dir, kernel, stage, echo)
+        except NotebookFailedError:
+            publish.publish(params, stage, diagnostics_only=True)
+            raise
+        except BaseException:
+            publish.discard(stage)
+            raise
+    deck = params.reports_dir / "deck.html"
+    echo(
+        f"[{len(WAVE_NOTEBOOKS) + 1}/{len(WAVE_NOTEBOOKS) + 1}] deck written: {display_path(deck)}"
+    )
+    return deck
+
+
+def _run_staged(
+    params: WaveParams,
+    params_path: Path,
+    nb_dir: Path,
+    kernel: str,
+    stage: Path,
+    echo: Callable[[str], None],
+) -> None:
+    """The run itself, everything written under ``stage``; published at the end."""
+    record = publish.provenance(params, params_path)
+    publish.write_provenance(stage, record)
+    executed_dir = stage / "reports" / "executed"
     executed_dir.mkdir(parents=True, exist_ok=True)
     kernel_log = executed_dir / "kernel.log"
     kernel_log.write_text("", encoding="utf-8")
+    env = {publish.STAGE_ENV: str(stage), publish.RUNNER_PID_ENV: str(os.getpid())}
     steps = len(WAVE_NOTEBOOKS) + 1
     # One kernel for both notebooks: the second one starts with an empty namespace
     # (%reset) but keeps the imported modules, so pandas and the package load once.
-    with shared_kernel(kernel, nb_dir, kernel_log) as km:
+    with shared_kernel(kernel, nb_dir, kernel_log, env) as km:
         # the kernel imports what the notebooks need while this process loads
         # Papermill and nbconvert
         warming = warm_up(km)
@@ -277,6 +324,8 @@ def run_wave(
             echo(f"[{i}/{steps}] {name}: running (wave {params.wave_id}, kernel {kernel})")
             start = time.perf_counter()
             if i > 1:
+                check_inputs_unchanged(params, params_path, record)
+                publish.kill_point("between")
                 reset_namespace(km)
             try:
                 pm.execute_notebook(
@@ -290,7 +339,8 @@ def run_wave(
                     km=km,
                 )
             except PapermillExecutionError as exc:
-                raise NotebookFailedError(describe_failure(name, executed, exc)) from None
+                final = params.reports_dir / "executed" / name  # published as it failed
+                raise NotebookFailedError(describe_failure(name, final, exc)) from None
             finally:
                 km.close_clients()
             echo(f"[{i}/{steps}] {name}: done in {time.perf_counter() - start:.1f} s")
@@ -302,6 +352,20 @@ def run_wave(
         subtitle=subtitle,
         company=params.company,
     )
-    deck = write_text(params.reports_dir / "deck.html", page)
-    echo(f"[{steps}/{steps}] deck written: {display_path(deck)}")
-    return deck
+    publish.kill_point("render")
+    write_text(stage / "reports" / "deck.html", page)
+    publish.write_run(params, stage, record)
+    publish.publish(params, stage)
+
+
+def check_inputs_unchanged(params: WaveParams, params_path: Path, record: dict) -> None:
+    """Refuse to go on when an input file changed while prepare read it: the processed
+    snapshot might mix two versions of it. (A change after prepare is harmless: the
+    report reads the snapshot.)"""
+    now = publish.input_digests(params, params_path)
+    changed = [k for k, v in now.items() if v != record["inputs"].get(k)]
+    if changed:
+        raise NpsWorkbookError(
+            f"wave {params.wave_id}: {', '.join(now[k]['path'] for k in changed)} changed while "
+            "the wave was being prepared; nothing was published: run the wave again."
+        )
