@@ -397,3 +397,26 @@ def recover(params: WaveParams, echo: Callable[[str], None] = print) -> list[str
             path.unlink(missing_ok=True)
             say(f"removed: {path.relative_to(params.root)} (left by a killed run)")
     return said
+
+
+def wave_status(params: WaveParams, params_file: Path) -> dict[str, Any]:
+    """What ``nps-wave list`` says of a wave: whether its deck exists, when it was made,
+    and which inputs changed since (their digest now against the one recorded)."""
+    deck = params.reports_dir / "deck.html"
+    run = read_run(params) if deck.is_file() else None
+    changed = None
+    if run:
+        now = input_digests(params, params_file)
+        recorded = run.get("inputs", {})
+        changed = [
+            now[k]["path"] if k in now else recorded[k]["path"]
+            for k in sorted(set(now) | set(recorded))
+            if now.get(k, {}).get("blake2b") != recorded.get(k, {}).get("blake2b")
+        ]
+    return {
+        "wave_id": params.wave_id,
+        "deck": deck.is_file(),
+        "made_at": run.get("made_at") if run else None,
+        "run_id": run.get("run_id") if run else None,
+        "changed": changed,
+    }

@@ -388,22 +388,38 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
+    """One line per wave of ``params/`` (and per deck of ``reports/`` without params):
+    processed or not, the deck and when it was made, and whether an input changed since
+    (its digest now against the one the deck's run recorded)."""
+    from nps_helpers.io.publish import wave_status
     from nps_helpers.params import load_params
 
     root = Path(args.root)
     files = sorted((root / "params").glob("*.yaml"))
-    rows = []
+    rows, seen = [], set()
     for f in files:
         try:
             p = load_params(f)
         except ParamsError:
             continue
+        seen.add(p.reports_dir.resolve())
         processed = (p.processed_dir / "responses.parquet").is_file()
-        deck = (p.reports_dir / "deck.html").is_file()
+        status = wave_status(p, f)
+        deck = "no"
+        if status["deck"]:
+            deck = (
+                f"{p.reports_dir / 'deck.html'} made {status['made_at'] or '(time not recorded)'}"
+            )
+            if status["changed"]:
+                deck += "; inputs changed since: " + ", ".join(status["changed"])
+            elif status["changed"] is not None:
+                deck += "; inputs unchanged"
         rows.append(
-            f"{p.wave_id:<12} {f}  processed: {'yes' if processed else 'no':<3}  "
-            f"deck: {p.reports_dir / 'deck.html' if deck else 'no'}"
+            f"{p.wave_id:<12} {f}  processed: {'yes' if processed else 'no':<3}  deck: {deck}"
         )
+    for deck in sorted((root / "reports").glob("*/deck.html")):
+        if deck.parent.resolve() not in seen:
+            rows.append(f"{deck.parent.name:<12} (no params)  deck: {deck}")
     print("\n".join(rows) if rows else f"No wave params in {root / 'params'}")
     return 0
 
