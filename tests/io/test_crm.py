@@ -100,5 +100,5 @@ def test_file_digest_follows_the_bytes(tmp_path):
     assert file_digest(a) == file_digest(b) and len(file_digest(a)) == 32
     b.write_bytes(b"x,y\n1,3\n")
     assert file_digest(a) != file_digest(b)
-    with pytest.raises(OSError):
+    with pytest.raises(ExportFormatError, match="missing.csv: file not found"):
         file_digest(tmp_path / "missing.csv")

@@ -6,12 +6,12 @@ names the file, column and lines of anything it cannot use.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pandas as pd
 
 from nps_helpers.errors import ExportFormatError
+from nps_helpers.io.exports import limits
 from nps_helpers.io.exports.base import read_grid, unique_names
 from nps_helpers.params import ACCOUNT_COLUMNS
 
@@ -19,13 +19,16 @@ ACCOUNT_REQUIRED = ("account_id", *ACCOUNT_COLUMNS)
 INVITATION_REQUIRED = ("contact_id", "account_id", "bounced")
 
 
-def file_digest(path: str | Path) -> str:
-    """A hash of the file's bytes (a few milliseconds for a file of 250,000 rows)."""
-    return hashlib.blake2b(Path(path).read_bytes(), digest_size=16).hexdigest()
+def file_digest(path: str | Path, max_mb: float | None = None) -> str:
+    """A hash of the file's bytes (a few milliseconds for a file of 250,000 rows), read in
+    blocks after checking that it is a regular file of at most ``max_mb`` MB
+    (:func:`~nps_helpers.io.exports.limits.check_input_file`): ``/dev/zero`` or a FIFO
+    is refused unread."""
+    return limits.file_digest(path, max_mb)
 
 
-def _read_text_csv(path: Path) -> pd.DataFrame:
-    grid, _, _ = read_grid(path, None, None, None)
+def _read_text_csv(path: Path, max_mb: float | None) -> pd.DataFrame:
+    grid, _, _ = read_grid(path, None, None, None, max_mb=max_mb)
     columns = unique_names([str(v) for v in grid.iloc[0]])
     data = grid.iloc[1:].reset_index(drop=True)
     data.columns = columns
@@ -41,20 +44,22 @@ def _require(frame: pd.DataFrame, required: tuple[str, ...], path: Path, what: s
         )
 
 
-def read_accounts(path: str | Path) -> pd.DataFrame:
+def read_accounts(path: str | Path, max_mb: float | None = None) -> pd.DataFrame:
     """Read the CRM account master: one row per account, typed.
 
     An optional ``domain`` column (e-mail domain of the account's people) allows
-    joining exports without an account id.
+    joining exports without an account id. The file must be a regular file of at most
+    ``max_mb`` MB (default: :data:`~nps_helpers.io.exports.limits.DEFAULT_MAX_INPUT_MB`).
 
     Raises
     ------
     ExportFormatError
-        When a required column is missing, an account id is repeated, or ``arr`` or
-        ``renewal_date`` cannot be read; the message names the file, column and rows.
+        When the file is no regular file or too large, a required column is missing, an
+        account id is repeated, or ``arr`` or ``renewal_date`` cannot be read; the message
+        names the file, column and rows.
     """
     path = Path(path)
-    frame = _read_text_csv(path)
+    frame = _read_text_csv(path, max_mb)
     _require(frame, ACCOUNT_REQUIRED, path, "account master")
     frame["account_id"] = frame["account_id"].str.strip()
     dup = frame["account_id"].duplicated(keep=False)
@@ -75,10 +80,11 @@ def read_accounts(path: str | Path) -> pd.DataFrame:
     return frame
 
 
-def read_invitations(path: str | Path) -> pd.DataFrame:
-    """Read the invitation list: who was asked this wave and whether the mail bounced."""
+def read_invitations(path: str | Path, max_mb: float | None = None) -> pd.DataFrame:
+    """Read the invitation list: who was asked this wave and whether the mail bounced
+    (a regular file of at most ``max_mb`` MB, as :func:`read_accounts`)."""
     path = Path(path)
-    frame = _read_text_csv(path)
+    frame = _read_text_csv(path, max_mb)
     _require(frame, INVITATION_REQUIRED, path, "invitation list")
     bounced = frame["bounced"].str.strip().str.lower()
     truthy, falsy = {"true", "1", "yes", "y"}, {"false", "0", "no", "n", ""}

@@ -16,11 +16,13 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nps_helpers.errors import ExportFormatError
+from nps_helpers.io.exports import limits
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -114,13 +116,22 @@ def _looks_binary(text: str) -> bool:
 
 # ------------------------------------------------------------------------ the grid
 def read_grid(
-    path: Path, encoding: str | None, delimiter: str | None, sheet: str | int | None
+    path: Path,
+    encoding: str | None,
+    delimiter: str | None,
+    sheet: str | int | None,
+    max_mb: float | None = None,
 ) -> tuple[pd.DataFrame, str, str | None]:
-    """The file as a table of strings with no header interpretation."""
+    """The file as a table of strings with no header interpretation.
+
+    The file must be a regular file of at most ``max_mb`` MB (default
+    :data:`~nps_helpers.io.exports.limits.DEFAULT_MAX_INPUT_MB`), checked before it is
+    opened; an XLSX is checked as a zip before it is inflated, and no cell may be longer
+    than :data:`~nps_helpers.io.exports.limits.MAX_CELL_CHARS` (:mod:`.limits`).
+    """
     import pandas as pd
 
-    if not path.is_file():
-        raise ExportFormatError(f"{path}: file not found")
+    limits.check_input_file(path, max_mb)
     with open(path, "rb") as handle:  # read-only: raw data is never modified
         head = handle.read(_SAMPLE_BYTES)
     if not head.strip():
@@ -164,36 +175,83 @@ def read_grid(
         ) from None
     except pd.errors.EmptyDataError:
         raise ExportFormatError(f"{path}: the file is empty") from None
+    limits.check_cells(grid, path)
     return grid, enc, delim
 
 
+def _cell_text(cell) -> str:
+    """A cell's value as pandas' openpyxl reader and then the grid show it: empty for
+    none or an error value, whole numbers without ``.0``."""
+    value = cell.value
+    if value is None or cell.data_type == "e":
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value)
+    return str(value)
+
+
 def read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
-    import numpy as np
+    """One sheet of an XLSX (default the first) as a grid of strings, blank rows dropped.
+
+    The zip is checked first (:func:`~.limits.check_xlsx_archive`); the rows are then
+    read one at a time through openpyxl, and the sheet is refused as soon as it holds
+    more than :data:`~.limits.MAX_SHEET_CELLS` cells or a cell longer than
+    :data:`~.limits.MAX_CELL_CHARS` characters.
+    """
     import pandas as pd
+    from openpyxl import load_workbook
 
+    limits.check_xlsx_archive(path)
     try:
-        grid = pd.read_excel(
-            path,
-            sheet_name=sheet if sheet is not None else 0,
-            header=None,
-            dtype=object,
-            engine="openpyxl",
-        )
-    except (ValueError, KeyError, OSError) as exc:
-        raise ExportFormatError(f"{path}: cannot be read as an Excel workbook: {exc}") from None
-    if grid.empty:
-        raise ExportFormatError(f"{path}: the first sheet is empty")
-
-    def text(v: object) -> str:
-        if v is None or (isinstance(v, float) and np.isnan(v)):
-            return ""
-        if isinstance(v, float) and v.is_integer():
-            return str(int(v))
-        return str(v)
-
-    grid = grid.map(text)
-    grid = grid[(grid != "").any(axis=1)].reset_index(drop=True)  # blank rows are not records
-    return grid
+        book = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except (ValueError, KeyError, OSError, zipfile.BadZipFile) as exc:
+        raise ExportFormatError(
+            f"{path}: cannot be read as an Excel workbook ({exc}); open it in Excel and save "
+            "it again as .xlsx, or export CSV"
+        ) from None
+    try:
+        names = book.sheetnames
+        chosen = 0 if sheet is None else sheet
+        if isinstance(chosen, int):
+            if not 0 <= chosen < len(names):
+                raise ExportFormatError(
+                    f"{path}: has no sheet number {chosen} (it has {len(names)}); give the "
+                    "sheet's name in params (export_sheet)"
+                )
+            chosen = names[chosen]
+        if chosen not in names:
+            raise ExportFormatError(
+                f"{path}: has no sheet named {chosen!r} (it has: {', '.join(names)}); give "
+                "one of these in params (export_sheet)"
+            )
+        ws = book[chosen]
+        ws.reset_dimensions()  # a stated size is not trusted: rows are read as they are
+        rows: list[list[str]] = []
+        cells, width = 0, 0
+        for number, row in enumerate(ws.rows, start=1):
+            values = [_cell_text(cell) for cell in row]
+            cells += len(values)
+            width = max(width, len(values))
+            if cells > limits.MAX_SHEET_CELLS:
+                raise limits.too_many_cells(path, number, width)
+            for j, value in enumerate(values):
+                if len(value) > limits.MAX_CELL_CHARS:
+                    raise limits.cell_too_long(path, number, j + 1, len(value))
+            while values and values[-1] == "":
+                values.pop()
+            if values:  # blank rows are not records
+                rows.append(values)
+    except (ValueError, KeyError, OSError, zipfile.BadZipFile, EOFError) as exc:
+        raise ExportFormatError(
+            f"{path}: cannot be read as an Excel workbook ({exc}); open it in Excel and save "
+            "it again as .xlsx, or export CSV"
+        ) from None
+    finally:
+        book.close()
+    if not rows:
+        raise ExportFormatError(f"{path}: the sheet {chosen!r} is empty")
+    width = max(len(r) for r in rows)
+    return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
 
 
 def unique_names(names: list[str]) -> list[str]:
