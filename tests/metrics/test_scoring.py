@@ -104,13 +104,16 @@ def test_confidence_checked():
 def test_compare_waves_by_hand():
     # a: 50 promoters, 50 detractors of 100 -> NPS 0; b: 80 and 40 of 120 -> NPS 33.33.
     # adjusted variances: a (n' 103, p' = d' = 50.75/103): 95.673; b (n' 123, p' 80.75/123,
-    # d' 40.75/123): 71.711; se = sqrt(167.385) = 12.9377; z = 33.333/12.9377 = 2.5764;
-    # p = 2 * (1 - Phi(2.5764)) = 0.00998; CI = 33.333 -+ 1.96 * 12.9377 = [7.98, 58.69]
+    # d' 40.75/123): 71.711; se = sqrt(167.385) = 12.9377. MeasuringU's form centres on
+    # the adjusted difference: 40/123 * 100 - 0 = 32.5203; z = 32.5203/12.9377 = 2.5136;
+    # p = 2 * (1 - Phi(2.5136)) = 0.01195; CI = 32.5203 -+ 1.96 * 12.9377 = [7.163, 57.878]
     r = compare_waves(pd.Series([10] * 50 + [3] * 50), pd.Series([10, 10, 3] * 40))
     assert r["change"] == pytest.approx(100 / 3)
-    assert r["p_value"] == pytest.approx(0.00998, abs=1e-4)
-    assert r["ci_low"] == pytest.approx(7.976, abs=1e-3)
-    assert r["ci_high"] == pytest.approx(58.691, abs=1e-3)
+    assert r["change_adj"] == pytest.approx(100 * 40 / 123)
+    assert r["se"] == pytest.approx(12.9377, abs=1e-4)
+    assert r["p_value"] == pytest.approx(0.01195, abs=1e-5)
+    assert r["ci_low"] == pytest.approx(7.163, abs=1e-3)
+    assert r["ci_high"] == pytest.approx(57.878, abs=1e-3)
     assert r["significant"] and (r["n_a"], r["n_b"]) == (100, 120)
     assert nps_variance(0.5, 0.5, 100) == pytest.approx(95.673, abs=1e-3)
 
@@ -215,7 +218,99 @@ def test_compare_tables_aligned_and_summaries():
     a = pd.DataFrame([nps_summary(pd.Series([10, 3] * 50))])
     b = pd.DataFrame([nps_summary(pd.Series([10, 10, 3] * 40))])
     row = compare_tables(a, b).iloc[0]
-    assert row["p_value"] == pytest.approx(0.00998, abs=1e-4)
+    assert row["p_value"] == pytest.approx(0.01195, abs=1e-5)  # as in test_compare_waves_by_hand
     assert compare_summaries(a.iloc[0].to_dict(), b.iloc[0].to_dict())["significant"]
     empty = compare_tables(a, pd.DataFrame([nps_summary(pd.Series([], dtype=float))]))
     assert np.isnan(empty.iloc[0]["change"]) and not empty.iloc[0]["significant"]
+
+
+def test_array_likes_accepted_everywhere():
+    for scores in ([10, 9, 8, 3], np.array([10, 9, 8, 3]), pd.Series([10, 9, 8, 3])):
+        assert nps_summary(scores)["nps"] == 25.0
+        assert classify(scores).tolist() == ["promoter", "promoter", "passive", "detractor"]
+    r = compare_waves([10, 3] * 20, np.array([10, 10, 3] * 20), weights_b=[1.0] * 60)
+    assert r["change"] == pytest.approx(100 / 3)
+
+
+def test_weights_not_aligned_raise_instead_of_going_missing():
+    scores = pd.Series([10, 3], index=[5, 6])
+    with pytest.raises(ValueError, match="not aligned"):
+        nps_summary(scores, weights=pd.Series([1.0, 2.0]))  # index 0, 1
+    with pytest.raises(ValueError):
+        nps_summary(scores, weights=[1.0, 2.0, 3.0])
+    same = nps_summary(scores, weights=pd.Series([2.0, 1.0], index=[6, 5]))  # reordered
+    assert same["nps"] == pytest.approx((1 - 2) / 3 * 100)  # promoter 1, detractor 2
+    assert nps_summary(scores, weights=np.array([1.0, 1.0]))["nps"] == 0
+
+
+def test_clustered_summary_by_hand():
+    # accounts A: 10, 10; B: 3, 3; C: 8, 10 -> x = +1 +1 -1 -1 0 +1, n = 6, NPS = 1/6.
+    # z_i = (x_i - 1/6) / 6: A 5/36 each, B -7/36 each, C -1/36 and 5/36;
+    # cluster sums Z: A 10/36, B -14/36, C 4/36 (they add up to 0).
+    # var_cl = G/(G-1) sum Z^2 = 3/2 * (100 + 196 + 16) / 1296 = 468/1296 = .361111
+    # var_ind = n/(n-1) sum z^2 = 6/5 * (25 + 25 + 49 + 49 + 1 + 25) / 1296 = 208.8/1296
+    # deff = 468 / 208.8 = 2.241379; n_eff = 6 / deff = 2.676923; G = 3, df = 2
+    s = nps_summary([10, 10, 3, 3, 8, 10], clusters=["A", "A", "B", "B", "C", "C"])
+    assert s["deff"] == pytest.approx(468 / 208.8)
+    assert s["n_eff"] == pytest.approx(6 * 208.8 / 468)
+    assert (s["n"], s["n_kish"], s["clusters"], s["df"]) == (6, 6, 3, 2)
+    # adjusted Wald with n_eff: n' = 5.676923, p' = (.5 n_eff + .75)/n' = .367886,
+    # d' = (n_eff/3 + .75)/n' = .289295, centre .078591, se = sqrt((.657181 - .006177)
+    # / 5.676923) = .338639; t(2) = 4.302653: half 1.457 -> the whole range
+    assert (s["ci_low"], s["ci_high"]) == (-100, 100)
+    low, high = nps_interval(0.5, 1 / 3, s["n_eff"], df=2)
+    assert (float(low), float(high)) == (-100, 100)
+    # every respondent its own account: deff 1, n_eff = n, t with n - 1 = 5 df
+    alone = nps_summary([10, 10, 3, 3, 8, 10], clusters=list("abcdef"))
+    assert alone["deff"] == pytest.approx(1) and alone["n_eff"] == pytest.approx(6)
+    low, high = nps_interval(0.5, 1 / 3, 6, df=5)
+    assert (alone["ci_low"], alone["ci_high"]) == (pytest.approx(low), pytest.approx(high))
+    # every answer alike: no variance to measure, each account counts once (n_eff = G)
+    same = nps_summary([10] * 6, clusters=list("aabbcc"))
+    assert same["n_eff"] == pytest.approx(3)
+
+
+def test_clustered_change_by_hand():
+    # wave a: A 10, 3; B 10 -> x +1 -1 +1, NPS 1/3; wave b: A 10, 10; C 3 -> +1 +1 -1.
+    # z = side * (x - 1/3) / 3: a (side -1): A -2/9, 4/9; B -2/9; b: A 2/9, 2/9; C -4/9.
+    # cluster sums (A in both waves): A 6/9, B -2/9, C -4/9; G = 3.
+    # var_cl = 3/2 * (36 + 4 + 16) / 81 = 84/81; var_ind = 3/2 * 24/81 * 2 = 72/81
+    # deff = 84/72 = 1.166667. Adjusted (each wave n' 6, p' 2.75/6, d' 1.75/6):
+    # var = (.75 - 1/36)/6 = .120370 per wave; se = sqrt(2 * .120370 * 1.166667) = .529966
+    r = compare_waves([10, 3, 10], [10, 10, 3], clusters_a=list("AAB"), clusters_b=list("AAC"))
+    assert r["deff"] == pytest.approx(84 / 72)
+    assert r["se"] == pytest.approx(52.9966, abs=1e-3)
+    assert r["change"] == 0 and r["p_value"] == pytest.approx(1)
+    assert r["df"] == pytest.approx(2, abs=0.5)  # effective clusters 2.57 (sizes 4, 1, 1)
+    assert r["ci_low"] == -200 and r["ci_high"] == 200  # clipped to the scale
+
+
+def test_same_accounts_in_both_waves_make_a_change_more_precise():
+    # each account answers alike in both waves: the covariance cancels account effects
+    rng = np.random.default_rng(3)
+    acc = np.repeat(np.arange(60), 4)
+    level = rng.choice([10, 8, 3], 60)[acc]
+    a, b = level, np.where(rng.random(240) < 0.15, 10, level)
+    independent = compare_waves(a, b)
+    paired = compare_waves(a, b, clusters_a=acc, clusters_b=acc)
+    assert paired["se"] < independent["se"] and paired["deff"] < 1
+    assert paired["p_value"] < independent["p_value"]
+
+
+def test_nps_by_with_clusters_matches_the_summary():
+    frame = pd.DataFrame(
+        {
+            "seg": ["x"] * 6 + ["y"] * 4,
+            "acc": ["A", "A", "B", "B", "C", "C", "A", "D", "D", "E"],
+            "score": [10, 10, 3, 3, 8, 10, 9, 2, 7, 10],
+        }
+    )
+    table = nps_by(frame, "seg", min_n=1, clusters="acc")
+    for row in table.itertuples():
+        part = frame[frame["seg"] == row.seg]
+        s = nps_summary(part["score"], clusters=part["acc"])
+        assert (row.ci_low, row.ci_high, row.deff) == (
+            pytest.approx(s["ci_low"]),
+            pytest.approx(s["ci_high"]),
+            pytest.approx(s["deff"]),
+        )
