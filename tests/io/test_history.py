@@ -91,3 +91,41 @@ def test_read_history_columns(tmp_path):
     frame = history.read_history(tmp_path, columns=["score"])
     assert list(frame.columns) == ["score", "wave_id"]
     assert frame["score"].tolist() == [0, 4, 8, 1], "score = i * 4 % 11"
+
+
+def test_concurrent_writers_of_several_waves_and_readers(tmp_path):
+    """Issue 23: four waves written at once (and readers of the manifest meanwhile) give
+    no error, no torn manifest, and every wave once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    waves = {f"2026-Q{i}": wave(i) for i in range(1, 5)}
+
+    def write(item):
+        wave_id, frame = item
+        month = int(wave_id[-1]) * 3
+        for _ in range(3):
+            history.write_wave(
+                frame, tmp_path, wave_id, dt.date(2026, month, 1), dt.date(2026, month, 20)
+            )
+
+    def read(_):
+        for _ in range(30):
+            assert isinstance(history.read_manifest(tmp_path), dict)
+
+    with ThreadPoolExecutor(8) as pool:
+        futures = [pool.submit(write, item) for item in waves.items()]
+        futures += [pool.submit(read, i) for i in range(4)]
+        for f in futures:
+            f.result()
+    assert history.wave_order(tmp_path) == sorted(waves)
+    assert len(history.read_history(tmp_path)) == 40 * 4
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_wave_order_with_a_staged_entry(tmp_path):
+    history.write_wave(wave(1), tmp_path, "2026-H2", dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    entry = history.manifest_entry(wave(2), dt.date(2026, 4, 1), dt.date(2026, 4, 30))
+    assert history.wave_order(tmp_path, {"2026-H1": entry}) == ["2026-H1", "2026-H2"]
+    assert history.wave_order(tmp_path) == ["2026-H2"], "the manifest is not changed"
+    staged = history.stage_partition(wave(2), tmp_path.parent / "stage", entry)
+    assert json.loads((staged / "entry.json").read_text()) == entry

@@ -200,3 +200,23 @@ def test_rejected_rows_are_written_formula_safe(project, cleaned):
     back = pd.read_csv(path, dtype=str, keep_default_na=False)
     assert back[column].tolist() == ['\'=HYPERLINK("http://x","y")', "plain"]
     assert hostile[column].iloc[0].startswith("="), "the frame itself is not changed"
+
+
+def test_previous_wave_null_means_no_comparison(project):
+    """Issue 23: `previous_wave: null` compares with no wave; a params file that names
+    none compares with the latest earlier wave; a named one with that wave."""
+    for wave in ("2026-H1", "2026-H2"):
+        p = load_params(project / "params" / f"{wave}.yaml")
+        res = clean.clean_responses(exports.read_export(p.path(p.inputs.export)), None, p)
+        processed.write_wave(p, res.responses, res.rejected, res.quality)
+        history.write_wave(res.responses, p.history_dir, wave, p.field_start, p.field_end)
+    path = project / "params" / "2026-H2.yaml"
+    text = path.read_text()
+    assert "previous_wave: 2026-H1\n" in text
+    path.write_text(text.replace("previous_wave: 2026-H1\n", "previous_wave: null\n"))
+    data = processed.load_wave(load_params(path))
+    assert data.previous_wave is None and data.previous is None
+    assert list(data.history["wave_id"].cat.categories) == ["2026-H1", "2026-H2"], "trend kept"
+    path.write_text(text.replace("previous_wave: 2026-H1\n", ""))
+    assert processed.load_wave(load_params(path)).previous_wave == "2026-H1", "latest earlier"
+    assert processed.previous_wave_of(load_params(path), []) is None

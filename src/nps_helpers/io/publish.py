@@ -64,9 +64,10 @@ REPORT_ENTRIES = ("data-quality", "executed", "followup", RUN_FILE, "deck.html")
 
 
 # -------------------------------------------------------------------- test hooks
-def kill_point(name: str) -> None:
+def kill_point(name: str, children: tuple[int | None, ...] = ()) -> None:
     """The test hooks ``NPS_WAVE_KILL_AT`` and ``NPS_WAVE_PAUSE_AT`` (module docstring);
-    nothing when neither names ``name``."""
+    nothing when neither names ``name``. ``children``: processes killed with this one
+    (the runner's kernel)."""
     pause = os.environ.get(PAUSE_ENV, "")
     if pause.partition(":")[0] == name:
         marker = Path(pause.partition(":")[2])
@@ -76,8 +77,11 @@ def kill_point(name: str) -> None:
             time.sleep(0.05)
     if os.environ.get(KILL_ENV) == name:
         runner = os.environ.get(RUNNER_PID_ENV)
-        if runner and int(runner) != os.getpid():
-            os.kill(int(runner), signal.SIGKILL)
+        others = [*children, int(runner) if runner and int(runner) != os.getpid() else None]
+        for pid in others:
+            if pid:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
         os._exit(137)
 
 

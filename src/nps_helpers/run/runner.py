@@ -325,7 +325,7 @@ def _run_staged(
             start = time.perf_counter()
             if i > 1:
                 check_inputs_unchanged(params, params_path, record)
-                publish.kill_point("between")
+                publish.kill_point("between", children=(kernel_pid(km),))
                 reset_namespace(km)
             try:
                 pm.execute_notebook(
@@ -356,6 +356,11 @@ def _run_staged(
     write_text(stage / "reports" / "deck.html", page)
     publish.write_run(params, stage, record)
     publish.publish(params, stage)
+
+
+def kernel_pid(km) -> int | None:
+    """The process id of the kernel of ``km`` (for the kill test hook), or None."""
+    return getattr(getattr(getattr(km, "provisioner", None), "process", None), "pid", None)
 
 
 def check_inputs_unchanged(params: WaveParams, params_path: Path, record: dict) -> None:
