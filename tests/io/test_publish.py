@@ -23,9 +23,8 @@ def test_a_second_holder_waits_then_gets_one_sentence(params):
     with publish.wave_lock(params):
         holder = json.loads(publish.lock_path(params).read_text())
         assert holder["pid"] == os.getpid()
-        with pytest.raises(NpsWorkbookError) as err:
-            with publish.wave_lock(params, wait=0.3):
-                pass
+        with pytest.raises(NpsWorkbookError) as err, publish.wave_lock(params, wait=0.3):
+            pass
     message = str(err.value)
     assert message.startswith(f"wave 2026-H1 is being run by process {os.getpid()} since ")
     assert message.count(". ") == 0 and "\n" not in message, "one sentence"
