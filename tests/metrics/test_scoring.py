@@ -281,7 +281,7 @@ def test_clustered_change_by_hand():
     assert r["deff"] == pytest.approx(84 / 72)
     assert r["se"] == pytest.approx(52.9966, abs=1e-3)
     assert r["change"] == 0 and r["p_value"] == pytest.approx(1)
-    assert r["df"] == pytest.approx(2, abs=0.5)  # effective clusters 2.57 (sizes 4, 1, 1)
+    assert r["df"] == 1  # effective clusters (4 + 1 + 1)^2 / (16 + 1 + 1) = 2, so df = 1
     assert r["ci_low"] == -200 and r["ci_high"] == 200  # clipped to the scale
 
 
