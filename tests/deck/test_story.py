@@ -468,6 +468,27 @@ def test_method_slide_says_what_the_wave_had(wave, export_only):
     assert "without the account master (inputs.accounts)" in bare
 
 
+def test_method_slide_ends_with_the_provenance(wave):
+    """Issue 23: the run's time, the workbook's version and each input's digest."""
+    params, data, _, _ = wave
+    made = {
+        "inputs_digest": "0f" * 16,
+        "made_at": "2026-11-02T09:30:00+01:00",
+        "version": "0.1.0",
+        "inputs": {
+            "export": {"path": "data/raw/w/export.csv", "blake2b": "ab" * 32},
+            "params": {"path": "params/w.yaml", "blake2b": "cd" * 32},
+        },
+    }
+    with_it = dataclasses.replace(data, quality={**data.quality, "provenance": made})
+    last = story.method_slide(params, with_it).parts[-1]
+    assert last.endswith(
+        "<li><strong>Provenance</strong>: made 2026-11-02T09:30:00+01:00 by workbook 0.1.0 "
+        f"from inputs {'0f' * 16} (blake2b: export {'ab' * 6}, params {'cd' * 6}).</li></ul>"
+    )
+    assert "Provenance" not in "".join(story.method_slide(params, data).parts), "none recorded"
+
+
 def test_needs_file_is_one_line():
     line = story.needs_file("Revenue at <risk>", story.ACCOUNT_MASTER)
     assert line == (
