@@ -4,11 +4,21 @@
 are relative to the project root, which is the folder that holds ``params/``.
 A wrong key or a wrong type is reported as a :class:`~nps_helpers.errors.ParamsError`
 naming the file and the key.
+
+Checked before any work (issue 23): the file itself (a regular UTF-8 file of at most
+1 MB, not nested deeper than 20 levels), every number in its range, the paths of
+``inputs``, ``outputs``, ``logo`` and ``codebook`` inside the project root unless
+``allow_paths_outside`` lists them, the inputs as regular files under ``max_input_mb``,
+the logo as a PNG, JPEG or SVG by its bytes, ``columns.extra`` names that shadow no
+canonical column; and, by :func:`check_project`, one ``wave_id`` per params file of
+the project.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from pathlib import Path
 from typing import Literal
 
@@ -16,17 +26,46 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from nps_helpers.bundled import bundled
-from nps_helpers.errors import ParamsError
+from nps_helpers.errors import ExportFormatError, ParamsError
 from nps_helpers.io import exports
+from nps_helpers.io.exports import limits
 
 CANONICAL_ROLES = ("decision_maker", "influencer", "user", "other")
 ACCOUNT_COLUMNS = ("account_name", "tier", "industry", "region", "arr", "owner", "renewal_date")
+#: Columns the workbook itself makes or reads: a ``columns.extra`` name may not be one.
+CANONICAL_COLUMNS = (
+    "wave_id",
+    "response_id",
+    "respondent_id",
+    "contact_id",
+    "email",
+    "account_id",
+    "role",
+    "score",
+    "category",
+    "comment",
+    "responded_at",
+    "status",
+    "finished",
+    "input_row",
+    "reason",
+    "reason_text",
+    "domain",
+    "first_name",
+    "last_name",
+    *ACCOUNT_COLUMNS,
+)
 #: The theme codebook a wave uses unless its params name another.
 DEFAULT_CODEBOOK = bundled("params/codebook.yaml")
+#: The largest params (or codebook) file: a wave's params are a few KB.
+MAX_PARAMS_BYTES = 1024 * 1024
+#: The deepest nesting of lists and mappings a params file may have (params need 3).
+MAX_YAML_DEPTH = 20
+_FIRST_YEAR, _LAST_YEAR = 2000, 2100
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Inputs(_Strict):
@@ -67,6 +106,17 @@ class Columns(_Strict):
         "(for example product: Product). Any of them can be a segment.",
     )
 
+    @field_validator("extra")
+    @classmethod
+    def _extra_not_canonical(cls, value: dict[str, str]) -> dict[str, str]:
+        shadowed = sorted(set(value) & set(CANONICAL_COLUMNS))
+        if shadowed:
+            raise ValueError(
+                f"{', '.join(shadowed)} would shadow the workbook's own column(s) of that name;"
+                f" rename them (the canonical columns are {', '.join(CANONICAL_COLUMNS)})"
+            )
+        return value
+
     def forced(self) -> dict[str, str | None]:
         """The canonical fields named here (without ``extra``)."""
         return {k: v for k, v in self.model_dump(exclude={"extra"}).items() if v}
@@ -80,7 +130,7 @@ class Outputs(_Strict):
 class WaveParams(_Strict):
     """Everything that varies between waves."""
 
-    wave_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    wave_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=64)
     company: str
     wave_label: str | None = None
     logo: Path | None = Field(
@@ -122,6 +172,7 @@ class WaveParams(_Strict):
     field_grace_days: int = Field(
         default=7,
         ge=0,
+        le=366,
         description="Responses this many days before field_start or after field_end still count.",
     )
     max_rejected_share: float = Field(
@@ -131,7 +182,10 @@ class WaveParams(_Strict):
         description="The gate fails when a larger share of the export's rows is rejected.",
     )
     min_responses: int = Field(
-        default=30, ge=1, description="The gate fails with fewer kept responses than this."
+        default=30,
+        ge=1,
+        le=10_000_000,
+        description="The gate fails with fewer kept responses than this.",
     )
     codebook: Path | None = Field(
         default=None,
@@ -143,7 +197,7 @@ class WaveParams(_Strict):
         default_factory=lambda: [("tier", "role")],
         description="Pairs of segment columns for cross tables, e.g. [tier, role].",
     )
-    confidence: float = Field(default=0.95, gt=0.5, lt=1, description="Of every interval.")
+    confidence: float = Field(default=0.95, gt=0.5, le=0.999, description="Of every interval.")
     key_tiers: list[str] = Field(
         default_factory=lambda: ["key", "premium"],
         description="Tiers whose accounts need a decision-maker's voice (coverage, key-account "
@@ -160,6 +214,7 @@ class WaveParams(_Strict):
     renewal_horizon_days: int = Field(
         default=182,
         ge=1,
+        le=3660,
         description="Renewals within this many days of field_end are listed first (two quarters).",
     )
     followup_include_email: bool = Field(
@@ -168,16 +223,32 @@ class WaveParams(_Strict):
         "teams (never in the deck).",
     )
     interview_promoters: int = Field(
-        default=10, ge=0, description="Promoters sampled for interviews."
+        default=10, ge=0, le=100_000, description="Promoters sampled for interviews."
     )
-    followup_seed: int = Field(default=0, description="Seed of the interview sample.")
+    followup_seed: int = Field(
+        default=0, ge=0, le=2**32 - 1, description="Seed of the interview sample."
+    )
     cooldown_days: int = Field(
-        default=150, ge=0, description="nps-wave plan: no contact is invited again sooner."
+        default=150,
+        ge=0,
+        le=3660,
+        description="nps-wave plan: no contact is invited again sooner.",
     )
     response_rate_target: float = Field(
         default=40, ge=0, le=100, description="Segments answering less (in %) are flagged."
     )
-    min_n: int = Field(default=5, ge=1)
+    min_n: int = Field(default=5, ge=1, le=1_000_000)
+    max_input_mb: float = Field(
+        default=limits.DEFAULT_MAX_INPUT_MB,
+        gt=0,
+        le=4096,
+        description="The largest input file (export, account master, invitation list), in MB.",
+    )
+    allow_paths_outside: list[Path] = Field(
+        default_factory=list,
+        description="Files or folders outside the project root that inputs, outputs, logo "
+        "and codebook may point into (resolved against the root, symlinks followed).",
+    )
     respondent_salt: str | None = Field(
         default=None,
         description="Salt of the respondent id hashed from an e-mail when there is no contact id."
@@ -208,10 +279,15 @@ class WaveParams(_Strict):
             raise ValueError("segments are listed twice: " + ", ".join(sorted(value)))
         return value
 
+    @field_validator("field_start", "field_end")
+    @classmethod
+    def _sane_year(cls, value: dt.date) -> dt.date:
+        if not _FIRST_YEAR <= value.year <= _LAST_YEAR:
+            raise ValueError(f"the year must be between {_FIRST_YEAR} and {_LAST_YEAR}")
+        return value
+
     @model_validator(mode="after")
     def _dates_in_order(self) -> WaveParams:
-        if self.logo is not None and not self.path(self.logo).is_file():
-            raise ValueError(f"logo file {self.path(self.logo)} not found")
         unknown_tiers = sorted(
             (set(self.tier_map.values()) | set(self.key_tiers)) - set(self.tiers)
         )
@@ -283,22 +359,128 @@ def _describe(error: dict) -> str:
     if error["type"] == "missing":
         return f"key '{key}' is required but missing"
     given = error.get("input")
-    shown = "" if isinstance(given, dict | list) else f" (got {given!r})"
+    shown = "" if isinstance(given, dict | list) else f"{given!r}"
+    shown = f" (got {shown[:60]}...)" if len(shown) > 64 else f" (got {shown})" if shown else ""
     return f"key '{key}': {error['msg']}{shown}"
 
 
+def _depth(value, limit: int) -> int:
+    """How deep lists and mappings nest in ``value``, counting each shared node once (a
+    YAML alias bomb shares its nodes) and stopping past ``limit``."""
+    seen: set[int] = set()
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        if not isinstance(node, dict | list) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        deepest = max(deepest, level)
+        if deepest > limit:
+            break
+        children = [*node.keys(), *node.values()] if isinstance(node, dict) else node
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
 def read_yaml_mapping(path: Path, what: str) -> dict:
-    """A YAML file whose top level is a mapping; a :class:`ParamsError` naming the file
-    when it is missing, not YAML, or not a mapping."""
-    if not path.is_file():
-        raise ParamsError(f"{path}: {what} not found")
+    """A YAML file whose top level is a mapping; a :class:`ParamsError` of one sentence
+    naming the file when it is missing, not a regular file, over 1 MB, not UTF-8, not
+    YAML, nested deeper than :data:`MAX_YAML_DEPTH` levels, or not a mapping."""
+    path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        info = os.stat(path)
+    except OSError:
+        raise ParamsError(f"{path}: {what} not found") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ParamsError(f"{path}: the {what} is not a regular file; name the YAML file itself")
+    if info.st_size > MAX_PARAMS_BYTES:
+        raise ParamsError(
+            f"{path}: the {what} is {info.st_size / 2**20:,.1f} MB, over the limit of 1 MB for"
+            " a YAML file of settings; check that this is the right file"
+        )
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[1:200:2].count(0) > 10
+        kind = "UTF-16 text" if utf16 else f"not UTF-8 text (byte {exc.start})"
+        raise ParamsError(
+            f"{path}: the {what} is {kind}; save it again as UTF-8 (in a text editor: "
+            "Save as, encoding UTF-8)"
+        ) from None
+    deep = ParamsError(
+        f"{path}: the {what} nests lists or mappings deeper than {MAX_YAML_DEPTH} levels;"
+        " params need three at most, so this is not a params file"
+    )
+    try:
+        raw = yaml.safe_load(text)
+    except RecursionError:
+        raise deep from None
     except yaml.YAMLError as exc:
-        raise ParamsError(f"{path}: not valid YAML: {exc}") from None
+        where = getattr(exc, "problem_mark", None)
+        at = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
+        problem = getattr(exc, "problem", None) or "it is not valid YAML"
+        raise ParamsError(
+            f"{path}: the {what} is not valid YAML{at} ({problem}); fix that line"
+        ) from None
+    if _depth(raw, MAX_YAML_DEPTH) > MAX_YAML_DEPTH:
+        raise deep
     if not isinstance(raw, dict):
         raise ParamsError(f"{path}: expected a mapping of keys at the top level")
     return raw
+
+
+def _inside(path: Path, folders: list[Path]) -> bool:
+    return any(path == f or path.is_relative_to(f) for f in folders)
+
+
+def check_files(params: WaveParams, source: Path | str = "params") -> None:
+    """Refuse, in one sentence naming ``source`` (the params file) and the key, a path of
+    ``inputs``, ``outputs``, ``logo`` or ``codebook`` that resolves (symlinks followed)
+    outside the project root and outside every ``allow_paths_outside`` entry; an input
+    that exists but is no regular file or is over ``max_input_mb``; and a logo that is
+    not a PNG, JPEG or SVG by its bytes (:func:`~nps_helpers.io.exports.limits.read_logo`).
+    Missing inputs are left to the readers, which name them."""
+    root = params.root.resolve()
+    allowed = [root, *(params.path(p).resolve() for p in params.allow_paths_outside)]
+    named = {f"inputs.{k}": v for k, v in params.inputs.model_dump().items() if v is not None}
+    named |= {f"outputs.{k}": v for k, v in params.outputs.model_dump().items()}
+    named |= {k: getattr(params, k) for k in ("logo", "codebook") if getattr(params, k)}
+    for key, value in named.items():
+        where = params.path(Path(value)).resolve()
+        if not _inside(where, allowed):
+            raise ParamsError(
+                f"{source}: {key} points to {where}, outside the project {root}; copy the file"
+                " into the project, or list the folder under allow_paths_outside"
+            )
+    try:
+        for key, value in named.items():
+            if key.startswith("inputs.") and os.path.lexists(params.path(Path(value))):
+                limits.check_input_file(params.path(Path(value)), params.max_input_mb, key)
+        if params.logo is not None:
+            limits.read_logo(params.path(params.logo))
+    except ExportFormatError as exc:
+        raise ParamsError(f"{source}: {exc}") from None
+
+
+def check_project(params: WaveParams, source: Path | str) -> None:
+    """Refuse a wave whose ``wave_id`` another params file of the project also has (the
+    later run would overwrite the earlier's processed data and deck). Files of
+    ``params/`` without a ``wave_id`` (the codebook) or that cannot be read are skipped:
+    their own run reports them."""
+    source = Path(source).resolve()
+    for other in sorted((params.root / "params").glob("*.y*ml")):
+        if other.resolve() == source:
+            continue
+        try:
+            wave_id = read_yaml_mapping(other, "params file").get("wave_id")
+        except ParamsError:
+            continue
+        if str(wave_id) == params.wave_id:
+            raise ParamsError(
+                f"{source} and {other.resolve()} both have wave_id {params.wave_id}, so one "
+                "wave would overwrite the other's data and deck; give each wave its own id"
+            )
 
 
 def load_params(path: str | Path) -> WaveParams:
@@ -318,8 +500,10 @@ def load_params(path: str | Path) -> WaveParams:
     Raises
     ------
     ParamsError
-        When the file is missing, is not YAML, or a key is unknown or of a wrong type;
-        the message names the file and every offending key.
+        When the file is missing, no regular UTF-8 file of at most 1 MB, not YAML or
+        nested too deep, a key is unknown, of a wrong type or out of its range, or a path
+        is outside the project, an input no regular file or too large, the logo no image
+        (:func:`check_files`); the message names the file and every offending key.
 
     Examples
     --------
@@ -349,9 +533,11 @@ def load_params(path: str | Path) -> WaveParams:
         raise ParamsError(f"{path}: key 'root' is set by the workbook, not in the YAML")
     raw["root"] = project_root_for(path)
     try:
-        return WaveParams.model_validate(raw)
+        params = WaveParams.model_validate(raw)
     except ValidationError as exc:
         problems = "\n".join(f"  - {_describe(e)}" for e in exc.errors())
         raise ParamsError(
             f"{path}: {exc.error_count()} problem(s) in the parameters:\n{problems}"
         ) from None
+    check_files(params, path)
+    return params
