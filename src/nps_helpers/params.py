@@ -198,6 +198,12 @@ class WaveParams(_Strict):
         description="Pairs of segment columns for cross tables, e.g. [tier, role].",
     )
     confidence: float = Field(default=0.95, gt=0.5, le=0.999, description="Of every interval.")
+    min_n_change: int = Field(
+        default=30,
+        ge=1,
+        description="Responses each side of a change needs before the deck or the drill-down "
+        "marks it significant (the test itself is run and shown at any n).",
+    )
     key_tiers: list[str] = Field(
         default_factory=lambda: ["key", "premium"],
         description="Tiers whose accounts need a decision-maker's voice (coverage, key-account "
