@@ -48,6 +48,8 @@ from nps_helpers.io import history
 from nps_helpers.io.files import write_text
 from nps_helpers.params import WaveParams
 
+#: The workbook's distribution name, for its version.
+DISTRIBUTION = "nps-workbook"
 STAGE_ENV = "NPS_WAVE_STAGE"
 RUNNER_PID_ENV = "NPS_WAVE_RUNNER_PID"
 KILL_ENV = "NPS_WAVE_KILL_AT"
@@ -223,14 +225,13 @@ def input_digests(params: WaveParams, params_file: Path) -> dict[str, dict[str, 
 
 
 def workbook_version() -> str:
+    """The installed workbook's version (package metadata), or ``unknown``."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        return version("nps-workbook")
+        return version(DISTRIBUTION)
     except PackageNotFoundError:
-        from nps_helpers import __version__
-
-        return __version__
+        return "unknown"
 
 
 def provenance(params: WaveParams, params_file: Path) -> dict[str, Any]:
