@@ -5,13 +5,13 @@ are relative to the project root, which is the folder that holds ``params/``.
 A wrong key or a wrong type is reported as a :class:`~nps_helpers.errors.ParamsError`
 naming the file and the key.
 
-Checked before any work (issue 23): the file itself (a regular UTF-8 file of at most
-1 MB, not nested deeper than 20 levels), every number in its range, the paths of
-``inputs``, ``outputs``, ``logo`` and ``codebook`` inside the project root unless
-``allow_paths_outside`` lists them, the inputs as regular files under ``max_input_mb``,
-the logo as a PNG, JPEG or SVG by its bytes, ``columns.extra`` names that shadow no
-canonical column; and, by :func:`check_project`, one ``wave_id`` per params file of
-the project.
+Checked before any work (issue 23), by :func:`load_params`: the file itself (a regular
+UTF-8 file of at most 1 MB, not nested deeper than 20 levels), every number in its
+range, ``columns.extra`` names that shadow no canonical column, the inputs as regular
+files under ``max_input_mb``, the logo as a PNG, JPEG or SVG by its bytes; and by
+:func:`check_project`, which ``nps-wave run`` calls first: the paths of ``inputs``,
+``outputs``, ``logo`` and ``codebook`` inside the project root unless
+``allow_paths_outside`` lists them, and one ``wave_id`` per params file of the project.
 """
 
 from __future__ import annotations
@@ -436,33 +436,24 @@ def read_yaml_mapping(path: Path, what: str) -> dict:
     return raw
 
 
-def _inside(path: Path, folders: list[Path]) -> bool:
-    return any(path == f or path.is_relative_to(f) for f in folders)
-
-
-def check_files(params: WaveParams, source: Path | str = "params") -> None:
-    """Refuse, in one sentence naming ``source`` (the params file) and the key, a path of
-    ``inputs``, ``outputs``, ``logo`` or ``codebook`` that resolves (symlinks followed)
-    outside the project root and outside every ``allow_paths_outside`` entry; an input
-    that exists but is no regular file or is over ``max_input_mb``; and a logo that is
-    not a PNG, JPEG or SVG by its bytes (:func:`~nps_helpers.io.exports.limits.read_logo`).
-    Missing inputs are left to the readers, which name them."""
-    root = params.root.resolve()
-    allowed = [root, *(params.path(p).resolve() for p in params.allow_paths_outside)]
+def _named_paths(params: WaveParams) -> dict[str, Path]:
+    """The paths params name, by key: ``inputs.*``, ``outputs.*``, ``logo``, ``codebook``."""
     named = {f"inputs.{k}": v for k, v in params.inputs.model_dump().items() if v is not None}
     named |= {f"outputs.{k}": v for k, v in params.outputs.model_dump().items()}
     named |= {k: getattr(params, k) for k in ("logo", "codebook") if getattr(params, k)}
-    for key, value in named.items():
-        where = params.path(Path(value)).resolve()
-        if not _inside(where, allowed):
-            raise ParamsError(
-                f"{source}: {key} points to {where}, outside the project {root}; copy the file"
-                " into the project, or list the folder under allow_paths_outside"
-            )
+    return {key: params.path(Path(value)) for key, value in named.items()}
+
+
+def check_files(params: WaveParams, source: Path | str = "params") -> None:
+    """Refuse, in one sentence naming ``source`` (the params file) and the key, an input
+    that exists but is no regular file or is over ``max_input_mb``
+    (:func:`~nps_helpers.io.exports.limits.check_input_file`), and a logo that is not a
+    PNG, JPEG or SVG by its bytes (:func:`~nps_helpers.io.exports.limits.read_logo`).
+    Missing inputs are left to the readers, which name them."""
     try:
-        for key, value in named.items():
-            if key.startswith("inputs.") and os.path.lexists(params.path(Path(value))):
-                limits.check_input_file(params.path(Path(value)), params.max_input_mb, key)
+        for key, path in _named_paths(params).items():
+            if key.startswith("inputs.") and os.path.lexists(path):
+                limits.check_input_file(path, params.max_input_mb, key)
         if params.logo is not None:
             limits.read_logo(params.path(params.logo))
     except ExportFormatError as exc:
@@ -470,11 +461,27 @@ def check_files(params: WaveParams, source: Path | str = "params") -> None:
 
 
 def check_project(params: WaveParams, source: Path | str) -> None:
-    """Refuse a wave whose ``wave_id`` another params file of the project also has (the
-    later run would overwrite the earlier's processed data and deck). Files of
-    ``params/`` without a ``wave_id`` (the codebook) or that cannot be read are skipped:
-    their own run reports them."""
+    """The checks of a wave against its project, made by ``nps-wave run`` before any
+    work; each refusal is one sentence naming the params file ``source``.
+
+    - Every path of ``inputs``, ``outputs``, ``logo`` and ``codebook`` resolves (symlinks
+      followed) inside the project root or inside an entry of ``allow_paths_outside``:
+      a wave neither reads nor writes elsewhere unless its params say so.
+    - No other params file of the project has the same ``wave_id`` (the later run would
+      overwrite the earlier's processed data and deck). Files of ``params/`` without a
+      ``wave_id`` (the codebook) or that cannot be read are skipped: their own run
+      reports them.
+    """
     source = Path(source).resolve()
+    root = params.root.resolve()
+    allowed = [root, *(params.path(p).resolve() for p in params.allow_paths_outside)]
+    for key, path in _named_paths(params).items():
+        where = path.resolve()
+        if not any(where == f or where.is_relative_to(f) for f in allowed):
+            raise ParamsError(
+                f"{source}: {key} points to {where}, outside the project {root}; copy the file"
+                " into the project, or list the folder under allow_paths_outside"
+            )
     for other in sorted((params.root / "params").glob("*.y*ml")):
         if other.resolve() == source:
             continue
@@ -508,7 +515,7 @@ def load_params(path: str | Path) -> WaveParams:
     ParamsError
         When the file is missing, no regular UTF-8 file of at most 1 MB, not YAML or
         nested too deep, a key is unknown, of a wrong type or out of its range, or a path
-        is outside the project, an input no regular file or too large, the logo no image
+        an input is no regular file or too large, or the logo no image
         (:func:`check_files`); the message names the file and every offending key.
 
     Examples
