@@ -1,12 +1,15 @@
 """``nps-wave``: run a survey wave, make the demo data, list waves.
 
-Errors the analyst can fix are shown as one paragraph with exit code 1 (a wave that
-failed) or 2 (wrong arguments or parameters); no traceback.
+Every failure is one paragraph on stderr, ``nps-wave: <what happened>, <which file>;
+<what to do>``, and an exit code of its kind (:data:`EXIT_CODES`); a traceback only with
+``--debug`` (or ``NPS_WAVE_DEBUG=1``).
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import sys
 from pathlib import Path
 
@@ -428,6 +431,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nps-wave", description="Run B2B NPS survey waves from raw export to leadership deck."
     )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="show the traceback of a failure (also NPS_WAVE_DEBUG=1)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="clean, validate and report one wave; render its deck")
     run.add_argument("params", help="the wave's parameters, params/<wave>.yaml")
@@ -497,23 +505,124 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: The exit code of each kind of failure, so that a script can tell them apart.
+EXIT_CODES = {
+    "wave": 1,  # the workbook refused the wave: an export it cannot read, the gate, a notebook
+    "params": 2,  # wrong arguments or parameters
+    "files": 3,  # the file system: a folder not writable, a disk full, a file missing
+    "unreadable": 4,  # a file in a shape no reader takes: a corrupt XLSX, bytes, YAML
+    "memory": 5,  # out of memory
+    "unexpected": 70,  # anything else: a bug to report
+    "interrupted": 130,
+}
+_OS_ERRORS = {
+    errno.ENOSPC: ("the disk is full", "free space on that disk, or point outputs at another"),
+    errno.EDQUOT: ("the disk quota is used up", "free space, or point outputs at another disk"),
+    errno.EROFS: (
+        "the file system is read-only",
+        "point outputs.reports_dir and outputs.processed_dir at a writable folder",
+    ),
+    errno.EACCES: ("permission denied", "make it writable (or readable) for you"),
+    errno.EPERM: ("permission denied", "make it writable (or readable) for you"),
+    errno.ENOENT: ("file or folder not found", "check the path"),
+    errno.EISDIR: ("a folder where a file was expected", "check the path"),
+}
+
+
+def _subject(args: argparse.Namespace) -> str:
+    """The file a command works on, to name when an error does not."""
+    for name in ("params", "export", "wave", "root"):
+        value = getattr(args, name, None)
+        if value:
+            return str(value)
+    return "."
+
+
+def describe_error(exc: BaseException, subject: str) -> tuple[str, int]:
+    """One paragraph (``<what happened>, <which file>; <what to do>``, without the
+    ``nps-wave:`` prefix) and the exit code for ``exc``, raised while working on
+    ``subject`` (the params file or export of the command)."""
+    import zipfile
+
+    import yaml
+
+    if isinstance(exc, ParamsError):
+        text = str(exc).strip()
+        if ";" not in text.splitlines()[-1]:
+            text += "\nFix the params file and run again."
+        return text, EXIT_CODES["params"]
+    if isinstance(exc, NpsWorkbookError):
+        return str(exc).strip(), EXIT_CODES["wave"]
+    if isinstance(exc, KeyboardInterrupt):
+        return f"interrupted while working on {subject}; run it again", EXIT_CODES["interrupted"]
+    if isinstance(exc, MemoryError):
+        return (
+            f"out of memory while working on {subject}; check that the inputs are the right "
+            "files (lower max_input_mb in the wave's params to catch an oversized one), or run "
+            "on a machine with more memory",
+            EXIT_CODES["memory"],
+        )
+    if isinstance(exc, zipfile.BadZipFile):
+        return (
+            f"an Excel workbook is damaged ({exc}), while reading {subject}; open it in Excel "
+            "and save it again as .xlsx, or export CSV",
+            EXIT_CODES["unreadable"],
+        )
+    if isinstance(exc, UnicodeError):
+        return (
+            f"a file is not in the expected text encoding ({exc}), while reading {subject}; "
+            "save it as UTF-8, or give its encoding (export_encoding in params, --encoding)",
+            EXIT_CODES["unreadable"],
+        )
+    if isinstance(exc, yaml.YAMLError | RecursionError):
+        return (
+            f"a YAML file cannot be read ({' '.join(str(exc).split())}), while reading "
+            f"{subject}; fix the line it names",
+            EXIT_CODES["unreadable"],
+        )
+    if isinstance(exc, OSError):
+        what, todo = _OS_ERRORS.get(exc.errno, (exc.strerror or str(exc), "check it"))
+        where = exc.filename or subject
+        also = f" (while moving it to {exc.filename2})" if exc.filename2 else ""
+        return f"{what}, {where}{also}; {todo}, then run again", EXIT_CODES["files"]
+    return (
+        f"unexpected {type(exc).__name__}: {' '.join(str(exc).split())[:300]}, while working "
+        f"on {subject}; run again with --debug (or NPS_WAVE_DEBUG=1) to see where, and report "
+        "it with that output",
+        EXIT_CODES["unexpected"],
+    )
+
+
+def _check_project(args: argparse.Namespace) -> None:
+    """Before ``run`` does any work: the params' paths inside the project and the wave's
+    id its own (:func:`nps_helpers.params.check_project`)."""
+    from nps_helpers.params import check_project, load_params
+
+    check_project(load_params(args.params), args.params)
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv or os.environ.get("NPS_WAVE_DEBUG", "") not in ("", "0")
+    argv = [a for a in argv if a != "--debug"]  # taken before or after the command
     args = build_parser().parse_args(argv)
     if getattr(args, "seed", 0) is None:
         from nps_helpers.demo.company import DEMO_SEED
 
         args.seed = DEMO_SEED
     try:
+        if args.command == "run":
+            _check_project(args)
         return args.func(args)
-    except ParamsError as exc:
-        print(f"nps-wave: {exc}", file=sys.stderr)
-        return 2
-    except NpsWorkbookError as exc:
-        print(f"nps-wave: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("nps-wave: interrupted", file=sys.stderr)
-        return 130
+    except (Exception, KeyboardInterrupt) as exc:
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        text, code = describe_error(exc, _subject(args))
+        lines = [line.rstrip() for line in text.splitlines() if line.strip()]
+        print("nps-wave: " + "\n".join(lines), file=sys.stderr)  # one paragraph
+        return code
 
 
 if __name__ == "__main__":
