@@ -177,8 +177,28 @@ def all_waves(params: WaveParams) -> tuple[pd.DataFrame, ThemedComments]:
 
 
 def logo(params: WaveParams) -> str | None:
-    """The company logo of params as a data: URI for the deck, or None."""
-    return files.data_uri(params.path(params.logo)) if params.logo else None
+    """The company logo of params as a data: URI for the deck, or None: a PNG or JPEG by
+    its bytes as it is, an SVG rebuilt from an allow-list of drawing elements (no script,
+    event handler, ``foreignObject`` or external reference;
+    :func:`~nps_helpers.io.exports.limits.read_logo`).
+
+    Raises
+    ------
+    ParamsError
+        When the file is no image by its bytes, too large, or an SVG that cannot be read.
+    """
+    import base64
+
+    from nps_helpers.errors import ExportFormatError, ParamsError
+    from nps_helpers.io.exports import limits
+
+    if not params.logo:
+        return None
+    try:
+        kind, data = limits.read_logo(params.path(params.logo))
+    except ExportFormatError as exc:
+        raise ParamsError(str(exc)) from None
+    return f"data:{kind};base64," + base64.b64encode(data).decode("ascii")
 
 
 def scrubber(data: processed.WaveData):

@@ -200,3 +200,32 @@ def test_read_logo_gives_the_kind_and_the_bytes(tmp_path):
     svg.write_bytes(HOSTILE_SVG)
     kind, data = read_logo(svg)
     assert kind == "image/svg+xml" and b"script" not in data
+
+
+def test_the_deck_embeds_a_sanitised_svg_logo(tmp_path):
+    import base64
+
+    import yaml
+
+    from nps_helpers import wave
+    from nps_helpers.errors import ParamsError
+    from nps_helpers.params import load_params
+
+    (tmp_path / "params").mkdir()
+    (tmp_path / "params" / "logo.svg").write_bytes(HOSTILE_SVG)
+    wave_params = {
+        "wave_id": "w1",
+        "company": "Acme",
+        "field_start": "2026-10-01",
+        "field_end": "2026-10-31",
+        "inputs": {"export": "data/export.csv"},
+        "logo": "params/logo.svg",
+    }
+    (tmp_path / "params" / "w1.yaml").write_text(yaml.safe_dump(wave_params))
+    params = load_params(tmp_path / "params" / "w1.yaml")
+    head, _, body = wave.logo(params).partition(",")
+    assert head == "data:image/svg+xml;base64"
+    assert base64.b64decode(body) == sanitise_svg(HOSTILE_SVG)
+    (tmp_path / "params" / "logo.svg").write_bytes(b"root:x:0:0:root:/root:/bin/bash\n")
+    with pytest.raises(ParamsError, match=r"logo.svg \(logo\): not a PNG, JPEG or SVG"):
+        wave.logo(params)  # the file changed after the params were loaded
