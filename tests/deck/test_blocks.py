@@ -105,7 +105,12 @@ def test_segment_table_shows_change_and_suppression():
     before = pd.DataFrame({"tier": ["key"] * 40 + ["small"] * 8, "score": [10, 3] * 24})
     html = segment_table(segment_stats(now, "tier", 5, before), "tier", 5, "2026-H1")
     assert "Change since 2026-H1" in html
-    assert "+50 ▲ (significant)" in html  # key: 20 and 20 of 40 -> 30 and 10 of 40: 0 -> +50
+    # key: 20 and 20 of 40 -> 30 and 10 of 40: 0 -> +50, with its interval: adjusted
+    # before var (41.5/43)/43 = .02244, now p' 30.75/43, d' 10.75/43, centre .4651,
+    # var (.9651 - .2163)/43 = .01741; se = sqrt(.03985) = .1996; .4651 -+ 1.96 * .1996
+    # -> +7 to +86; flagged (Holm over one change, 40 responses each side)
+    assert "+50 ▲ (+7 to +86)" in html
+    assert "Holm" in html
     assert "too few to report" in html and '<td>small</td><td class="num">3</td>' in html
 
 

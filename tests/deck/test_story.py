@@ -14,6 +14,7 @@ from nps_helpers.deck.show import Slide
 from nps_helpers.io import crm, exports
 from nps_helpers.io.processed import WaveData
 from nps_helpers.metrics import accounts, coverage
+from nps_helpers.metrics.multiple import segment_differences
 from nps_helpers.metrics.scoring import compare_waves, nps_summary
 from nps_helpers.metrics.segments import segment_table
 from nps_helpers.params import load_params
@@ -173,11 +174,17 @@ def test_segment_slides(wave):
     tier = slides[0]
     heading, chart, notes, table = tier.parts
     assert heading.startswith('<h2 class="slide-title">NPS by tier</h2>')
-    want = segment_table(data.responses, "tier", params.min_n, data.previous)
+    want = segment_table(
+        data.responses, "tier", params.min_n, data.previous, min_n_change=params.min_n_change
+    )
     shown = want[~want["suppressed"]]
     assert list(chart.data[0].x) == [str(t) for t in shown["tier"]]
     assert list(chart.data[0].y) == shown["nps"].round(0).tolist()
-    assert notes == blocks.segment_notes(want, "tier", params.min_n)
+    pairs = segment_differences(want, "tier", params.confidence, params.min_n_change)
+    assert notes == blocks.segment_notes(want, "tier", params.min_n) + blocks.differences_note(
+        pairs, "tier"
+    )
+    assert "Holm-corrected" in notes
     assert "Change since 2026-H1" in table
     alone = story.segment_slides(params, story.segment_tables(params, data), None)
     assert "Change since" not in alone[0].parts[-1]

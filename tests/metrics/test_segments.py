@@ -67,7 +67,7 @@ def test_segment_tables_with_pairs():
     assert list(cross.columns[:2]) == ["tier", "role"]
 
 
-@settings(max_examples=40)
+@settings(max_examples=40, deadline=None)
 @given(
     st.lists(
         st.tuples(st.sampled_from("ab"), st.sampled_from("xy"), st.integers(0, 10)),

@@ -114,17 +114,27 @@ def headline(
         ),
     }
     if comparison is not None and not pd.isna(comparison.get("change")):
+        interval = (
+            f"; 95% interval {fmt_nps(comparison['ci_low'])} to {fmt_nps(comparison['ci_high'])}"
+            if "ci_low" in comparison
+            else ""
+        )
         cards[f"Change since {previous_wave}"] = (
             fmt_nps(comparison["change"]),
             change_words(comparison["change"], comparison["p_value"], comparison["significant"])
-            + f"; {previous_wave}: NPS {fmt_nps(comparison['nps_a'])}, n = "
+            + f"{interval}; {previous_wave}: NPS {fmt_nps(comparison['nps_a'])}, n = "
             f"{fmt_int(comparison['n_a'])}",
         )
     if weighted is not None:
         cards["Revenue-weighted NPS"] = (
             fmt_nps(weighted["nps"]),
             f"each account counts by its annual revenue; 95% interval "
-            f"{fmt_nps(weighted['ci_low'])} to {fmt_nps(weighted['ci_high'])}",
+            f"{fmt_nps(weighted['ci_low'])} to {fmt_nps(weighted['ci_high'])}"
+            + (
+                f" · effective n = {fmt_int(round(weighted['n_eff']))} of {fmt_int(weighted['n'])}"
+                if "n_eff" in weighted
+                else ""
+            ),
         )
     if rate is not None:
         cards["Response rate"] = (
@@ -141,12 +151,33 @@ def headline(
 
 
 def _change_cell(row: Any) -> str:
+    """'+16 ▲ (+4 to +29)': the change, ▲▼ only where the table's flag (``flagged``:
+    Holm-corrected, enough responses; else ``significant``) holds, and its interval."""
     if pd.isna(getattr(row, "change", float("nan"))):
         return "–"
+    flag = getattr(row, "flagged", row.significant)
     mark = " ▲" if row.change > 0 else " ▼" if row.change < 0 else ""
-    return f"{fmt_nps(row.change)}{mark if row.significant else ''} " + (
-        "(significant)" if row.significant else "(n.s.)"
+    low, high = (getattr(row, c, None) for c in ("change_ci_low", "change_ci_high"))
+    ci = f" ({fmt_nps(low)} to {fmt_nps(high)})"
+    return f"{fmt_nps(row.change)}{mark if flag else ''}" + (
+        ci if low is not None else " (significant)" if flag else " (n.s.)"
     )
+
+
+def differences_note(pairs: pd.DataFrame, by: str) -> str:
+    """Which segments differ from each other (tested pair by pair, Holm-corrected)."""
+    if pairs.empty:
+        return ""
+    label = by.replace("_", " ")
+    differ = pairs[pairs["differ"]]
+    if differ.empty:
+        return note(f"No two {label}s differ beyond chance (pairs tested, Holm-corrected).")
+    listed = "; ".join(
+        f"{r.b.replace('_', ' ')} vs {r.a.replace('_', ' ')}: {fmt_nps(r.difference)} "
+        f"({fmt_nps(r.ci_low)} to {fmt_nps(r.ci_high)})"
+        for r in differ.itertuples()
+    )
+    return note(f"{label.capitalize()}s that differ (pairs tested, Holm-corrected): {listed}.")
 
 
 def segment_table(
@@ -162,8 +193,9 @@ def segment_table(
         )
     return styled_table(
         out,
-        caption=f"Segments with fewer than {min_n} responses are not reported; "
-        "▲▼ marks a change that is statistically significant (95%).",
+        caption=f"Segments with fewer than {min_n} responses are not reported; a change "
+        "shows its 95% interval; ▲▼ marks one significant after Holm's correction over "
+        "this table's changes, with enough responses in both waves (min_n_change).",
         numeric=["n", "NPS", "Promoters", "Detractors"],
     )
 

@@ -18,7 +18,9 @@ from nps_helpers.deck.show import Slide
 from nps_helpers.followup import call_summary
 from nps_helpers.io.processed import WaveData
 from nps_helpers.metrics import accounts, coverage
-from nps_helpers.metrics.scoring import compare_summaries, nps_summary
+from nps_helpers.metrics.multiple import segment_differences
+from nps_helpers.metrics.scoring import compare_waves, nps_summary
+from nps_helpers.metrics.segments import accounts_of
 from nps_helpers.metrics.segments import segment_tables as metrics_segment_tables
 from nps_helpers.metrics.trend import nps_trend
 from nps_helpers.params import ACCOUNT_COLUMNS, WaveParams
@@ -73,16 +75,19 @@ def headline(params: WaveParams, data: WaveData) -> list[str]:
     (tested), the revenue-weighted NPS and the response rate; a line naming the file
     that would add each figure the wave lacks."""
     responses, previous = data.responses, data.previous
-    summary = nps_summary(responses["score"], confidence=params.confidence)
-    change = (
-        compare_summaries(
-            nps_summary(previous["score"], confidence=params.confidence),
-            summary,
-            params.confidence,
+    accounts_now = accounts_of(responses)
+    summary = nps_summary(responses["score"], None, accounts_now, params.confidence)
+    change = None
+    if previous is not None:
+        change = compare_waves(
+            previous["score"],
+            responses["score"],
+            confidence=params.confidence,
+            clusters_a=accounts_of(previous),
+            clusters_b=accounts_now,
         )
-        if previous is not None
-        else None
-    )
+        small = min(change["n_a"], change["n_b"]) < params.min_n_change
+        change["significant"] = change["significant"] and not small
     missing = []
     if _no_accounts(data):
         missing.append(needs_file("The revenue-weighted NPS", ACCOUNT_MASTER))
@@ -126,6 +131,7 @@ def segment_tables(params: WaveParams, data: WaveData) -> dict[str, pd.DataFrame
         params.min_n,
         data.previous,
         params.confidence,
+        params.min_n_change,
     )
 
 
@@ -149,7 +155,10 @@ def segment_slides(
         ]
         if not table["suppressed"].all():
             parts.append(charts.nps_bar(table, seg, title=f"NPS by {label}"))
-        parts.append(blocks.segment_notes(table, seg, params.min_n))
+        pairs = segment_differences(table, seg, params.confidence, params.min_n_change)
+        parts.append(
+            blocks.segment_notes(table, seg, params.min_n) + blocks.differences_note(pairs, seg)
+        )
         parts.append(blocks.segment_table(table, seg, params.min_n, previous_wave))
         slides.append(Slide(f"NPS by {label}", tuple(parts), key=seg))
     return slides

@@ -15,7 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from nps_helpers.metrics.panel import climbers_fallers, moves_table
 from nps_helpers.metrics.scoring import compare_waves, nps_by
+from nps_helpers.metrics.segments import accounts_of
 from nps_helpers.metrics.trend import nps_trend
 from nps_helpers.text.themes import ThemedComments, theme_table
 
@@ -160,12 +162,25 @@ def comments(
 
 
 def compare(
-    history: pd.DataFrame, a: Selection, b: Selection, confidence: float = 0.95
+    history: pd.DataFrame,
+    a: Selection,
+    b: Selection,
+    confidence: float = 0.95,
+    min_n_change: int = 30,
 ) -> dict[str, Any]:
-    """NPS of two selections side by side, the difference (b - a) and its significance."""
+    """NPS of two selections side by side, the difference (b - a), its interval and its
+    test, with the accounts as clusters across both (an account in both adds its
+    covariance). ``significant`` also needs ``min_n_change`` responses each side."""
+    first, second = select(history, a), select(history, b)
     result = compare_waves(
-        select(history, a)["score"], select(history, b)["score"], confidence=confidence
+        first["score"],
+        second["score"],
+        confidence=confidence,
+        clusters_a=accounts_of(first),
+        clusters_b=accounts_of(second),
     )
+    if min(result["n_a"], result["n_b"]) < min_n_change:
+        result["significant"] = False
     small = min(result["n_a"], result["n_b"]) < max(a.min_n, b.min_n)
     if small:
         for key in ("nps_a", "nps_b", "change", "ci_low", "ci_high", "p_value"):
@@ -173,3 +188,11 @@ def compare(
         result["significant"] = False
     result["suppressed"] = small
     return result
+
+
+def climbers(history: pd.DataFrame, selection: Selection, before: str, now: str) -> pd.DataFrame:
+    """Contacts of the selection who answered both waves ``before`` and ``now``: counts
+    by category before (rows) and now (:func:`nps_helpers.metrics.panel.moves_table`)."""
+    chosen = history[mask(history, selection, ignore_wave=True)]
+    wave = chosen["wave_id"].astype(str)
+    return moves_table(climbers_fallers(chosen[wave == now], chosen[wave == before]))

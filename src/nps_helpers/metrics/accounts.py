@@ -130,9 +130,14 @@ def revenue_weights(responses: pd.DataFrame) -> pd.Series:
 
 
 def revenue_weighted_nps(responses: pd.DataFrame, confidence: float = 0.95) -> dict[str, float]:
-    """NPS with each account weighted by its annual revenue (Kish effective n)."""
+    """NPS with each account weighted by its annual revenue; the interval takes the
+    accounts as clusters (Kish's n of the weights over the design effect: ``n_eff``)."""
+    accounts = responses["account_id"].astype(object)
     return nps_summary(
-        responses["score"], weights=revenue_weights(responses), confidence=confidence
+        responses["score"],
+        weights=revenue_weights(responses),
+        clusters=accounts.where(accounts.notna() & (accounts.astype(str) != "")),
+        confidence=confidence,
     )
 
 
