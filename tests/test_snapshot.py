@@ -75,7 +75,7 @@ def _provenance_23(root: Path, wave: str) -> str:
     run = json.loads((root / "reports" / wave / "run.json").read_text(encoding="utf-8"))
     files = ", ".join(f"{k} {v['blake2b'][:12]}" for k, v in run["inputs"].items())
     return (
-        f"as a share of all responses. Provenance: made {run['made_at']} by workbook "
+        f"as a share of all responses. Provenance : made {run['made_at']} by workbook "
         f"{run['version']} from inputs {run['inputs_digest']} (blake2b: {files})."
     )
 
