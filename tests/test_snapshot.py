@@ -65,6 +65,19 @@ NAMED_SLIDE_CHANGES = (
         "a theme's “NPS gain if fixed” is the detractors who mention it, other than in "
         "praise, as a share",
     ),
+    # issue 24: intervals with accounts as clusters; changes tested as MeasuringU does,
+    # flagged after Holm and min_n_change
+    (
+        "Method",
+        "Intervals are 95% adjusted-Wald intervals (Rocks 2016); changes between waves are "
+        "tested as independent samples, and only significant ones are marked ▲▼.",
+        "Intervals are 95% adjusted-Wald intervals (Rocks 2016), with each account's people "
+        "counted as one cluster (their answers go together), so they are wider than if every "
+        "respondent were independent. Changes between waves are the adjusted difference over "
+        "its standard error (MeasuringU), with accounts answering in both waves as one design; "
+        "each change shows its interval. ▲▼ marks a change only when it survives Holm's "
+        "correction within its table and both waves have at least 30 responses.",
+    ),
     # issue 23: the method slide ends with the run's provenance (time, workbook version,
     # digest of each input, params and codebook), as recorded in reports/<wave>/run.json
     ("Method", "as a share of all responses.", lambda root, wave: _provenance_23(root, wave)),

@@ -32,12 +32,16 @@ def read_inputs(params: WaveParams) -> tuple[exports.RawExport, pd.DataFrame, pd
         encoding=params.export_encoding,
         delimiter=params.export_delimiter,
         sheet=params.export_sheet,
+        max_mb=params.max_input_mb,
     )
+    limit = params.max_input_mb
     accounts = (
-        crm.read_accounts(params.path(params.inputs.accounts)) if params.inputs.accounts else None
+        crm.read_accounts(params.path(params.inputs.accounts), limit)
+        if params.inputs.accounts
+        else None
     )
     invitations = (
-        crm.read_invitations(params.path(params.inputs.invitations))
+        crm.read_invitations(params.path(params.inputs.invitations), limit)
         if params.inputs.invitations
         else None
     )

@@ -375,9 +375,13 @@ def method_slide(params: WaveParams, data: WaveData) -> Slide:
     items = [
         "**Promoters** answered 9 or 10, **passives** 7 or 8, **detractors** 0 to 6. "
         "NPS = % promoters − % detractors.",
-        f"**Intervals** are {params.confidence:.0%} adjusted-Wald intervals (Rocks 2016); "
-        "changes between waves are tested as independent samples, and only significant ones "
-        "are marked ▲▼.",
+        f"**Intervals** are {params.confidence:.0%} adjusted-Wald intervals (Rocks 2016), "
+        "with each account's people counted as one cluster (their answers go together), so "
+        "they are wider than if every respondent were independent.",
+        "**Changes** between waves are the adjusted difference over its standard error "
+        "(MeasuringU), with accounts answering in both waves as one design; each change "
+        "shows its interval. ▲▼ marks a change only when it survives Holm's correction "
+        f"within its table and both waves have at least {params.min_n_change} responses.",
     ]
     if _no_accounts(data):
         items.append(

@@ -84,6 +84,7 @@ def read_export(
     encoding: str | None = None,
     delimiter: str | None = None,
     sheet: str | int | None = None,
+    max_mb: float | None = None,
 ) -> RawExport:
     """Read a survey export of any registered layout into text.
 
@@ -95,6 +96,8 @@ def read_export(
         A layout name (:func:`names`); detected when None.
     encoding, delimiter, sheet
         Forced values; detected (or the first sheet) when None.
+    max_mb
+        The largest file read (params ``max_input_mb``; default: the readers' limit).
 
     Returns
     -------
@@ -111,7 +114,7 @@ def read_export(
     path = Path(path)
     if format is not None and format not in LAYOUTS:
         raise ExportFormatError(f"{path}: unknown format {format!r}; use one of {names()}")
-    grid, enc, delim = read_grid(path, encoding, delimiter, sheet)
+    grid, enc, delim = read_grid(path, encoding, delimiter, sheet, max_mb=max_mb)
     layout = LAYOUTS[format or detect_format(grid)]
     if len(grid) < layout.min_rows:
         raise ExportFormatError(
