@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -58,6 +60,19 @@ DEMO_SLIDES = [
     "uncaught-comments",
 ]
 SMALL_ACCOUNTS = 60
+#: The CLI of this environment, run as an analyst runs it.
+NPS_WAVE = str(Path(sys.executable).with_name("nps-wave"))
+
+
+def nps_wave(
+    *args: str, cwd: Path, timeout: float = 600, **extra_env: str
+) -> subprocess.CompletedProcess:
+    """Run ``nps-wave *args`` in ``cwd`` as a separate process (pytest's own variables
+    left out of its environment), capturing its output."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")} | extra_env
+    return subprocess.run(
+        [NPS_WAVE, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env
+    )
 
 
 def make_project(root: Path, n_accounts: int = SMALL_ACCOUNTS, seed: int = 7) -> Path:

@@ -10,19 +10,15 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, make_project
+from conftest import CHROMIUM, CHROMIUM_ARGS, make_project, nps_wave
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-NPS_WAVE = str(Path(sys.executable).with_name("nps-wave"))
 WAVE = "2026-H2"
 
 #: What must never be seen by leadership, as injected into comments.
@@ -131,15 +127,7 @@ def _inject(root: Path) -> dict:
 def hostile(tmp_path_factory) -> dict:
     root = make_project(tmp_path_factory.mktemp("hostile_wave"))
     injected = _inject(root)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-    proc = subprocess.run(
-        [NPS_WAVE, "run", f"params/{WAVE}.yaml"],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    proc = nps_wave("run", f"params/{WAVE}.yaml", cwd=root, timeout=900)
     assert proc.returncode == 0, proc.stderr
     return {"root": root, "reports": root / "reports" / WAVE, **injected}
 

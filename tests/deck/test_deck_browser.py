@@ -5,18 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, DEMO_SLIDES, SCREENSHOTS, make_project
+from conftest import CHROMIUM, CHROMIUM_ARGS, DEMO_SLIDES, SCREENSHOTS, make_project, nps_wave
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-NPS_WAVE = str(Path(sys.executable).with_name("nps-wave"))
 SHOTS = SCREENSHOTS
 #: The named slides of the demo deck, in order (the layout of notebooks/wave_report.ipynb).
 PRAISE = "Support team is fantastic and fast <script>window.__pwned = 1</script>"
@@ -56,15 +52,7 @@ def hostile_deck(tmp_path_factory) -> Path:
     text = text.replace("min_n: 5 ", "min_n: 12 ")
     text = text.replace("min_responses: 30", "min_responses: 10")
     params.write_text(text, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-    proc = subprocess.run(
-        [NPS_WAVE, "run", "params/2026-H2.yaml"],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    proc = nps_wave("run", "params/2026-H2.yaml", cwd=root, timeout=600)
     assert proc.returncode == 0, proc.stderr
     return root / "reports" / "2026-H2" / "deck.html"
 

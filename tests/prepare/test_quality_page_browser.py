@@ -8,17 +8,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, make_project
+from conftest import CHROMIUM, CHROMIUM_ARGS, make_project, nps_wave
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-NPS_WAVE = str(Path(sys.executable).with_name("nps-wave"))
 COMMENT = (
     "Call Jane Roe on +1 555 0100 <script>window.__pwned = 1; alert(1)</script> "
     '<img src=x onerror="window.__pwned = 2"> "><svg onload="window.__pwned = 3"> '
@@ -69,15 +66,7 @@ def stopped(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
         assert old in text, old
         text = text.replace(old, new)
     params.write_text(text, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-    proc = subprocess.run(
-        [NPS_WAVE, "run", "params/2026-H2.yaml"],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    proc = nps_wave("run", "params/2026-H2.yaml", cwd=root, timeout=600)
     return root, proc
 
 

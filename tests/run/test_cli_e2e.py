@@ -6,9 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import json
-import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -16,23 +14,15 @@ import nbformat
 import pandas as pd
 import pytest
 
-from conftest import DEMO_SLIDES
+from conftest import DEMO_SLIDES, nps_wave
 from nps_helpers.deck.format import fmt_money, fmt_nps
 from nps_helpers.metrics.scoring import nps_by, nps_summary
 
 pytestmark = pytest.mark.e2e
-NPS_WAVE = str(Path(sys.executable).with_name("nps-wave"))
 REPO = Path(__file__).resolve().parents[2]
 #: The named slides of the demo deck (``deck.html#headline``), in order.
 #: trend, tier, role, industry, region, product, theme impact, response rate by tier and role
 DECK_CHARTS = 9
-
-
-def nps_wave(*args: str, cwd: Path, **extra_env: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")} | extra_env
-    return subprocess.run(
-        [NPS_WAVE, *args], cwd=cwd, capture_output=True, text=True, timeout=600, env=env
-    )
 
 
 @pytest.fixture(scope="module")
@@ -544,7 +534,6 @@ def _one_header_export(path: Path, n_roles: int = 57) -> dict[str, str]:
     """A Delighted-like export with one header row: a role column of ``n_roles`` labels,
     a Likert item, a yes/no answer, a 1-7 effort score, the comment, a plan column with 3
     values and a country column with 20. Returns the role each label should get."""
-    import sys
 
     sys.path.insert(0, str(REPO / "tests" / "prepare"))
     from test_proposal import ROLES_57
