@@ -319,3 +319,15 @@ def test_debug_shows_the_traceback(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("NPS_WAVE_DEBUG", "0")
     assert main(["run", str(path)]) == 70
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_check_takes_the_input_size_limit(tmp_path, capsys):
+    export = tmp_path / "scores.csv"
+    export.write_text(
+        "id,How likely are you to recommend us?,Why\n"
+        + "".join(f"{i},{i % 11},reason number {i} " + "x" * 20 + "\n" for i in range(200))
+    )
+    assert main(["check", str(export), "--max-input-mb", "0.001"]) != 0
+    err = capsys.readouterr().err
+    assert "scores.csv" in err and "Traceback" not in err
+    assert main(["check", str(export), "--max-input-mb", "1"]) == 0

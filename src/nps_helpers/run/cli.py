@@ -33,6 +33,7 @@ def check_export(
     encoding: str | None = None,
     delimiter: str | None = None,
     sheet: str | None = None,
+    max_mb: float | None = None,
 ) -> dict:
     """Read and clean an export without a params file; the facts ``nps-wave check`` prints,
     with whether ``nps-wave run`` would accept the file as it is (``run_accepts``), the
@@ -51,8 +52,10 @@ def check_export(
         raise ParamsError(
             f"--map: unknown field(s) {', '.join(unknown)}; use {', '.join(sorted(known))}"
         )
-    raw = read_export(export, format=format, encoding=encoding, delimiter=delimiter, sheet=sheet)
-    crm = read_accounts(accounts) if accounts else None
+    raw = read_export(
+        export, format=format, encoding=encoding, delimiter=delimiter, sheet=sheet, max_mb=max_mb
+    )
+    crm = read_accounts(accounts, max_mb) if accounts else None
     result = clean_responses(raw, crm, CleanOptions(columns=mapping, strict_labels=False))
     q = result.quality
     summary = nps_summary(result.responses["score"])
@@ -124,7 +127,14 @@ def _cmd_check(args: argparse.Namespace) -> int:
     delimiter = {"tab": "\t", "\\t": "\t"}.get(args.delimiter, args.delimiter)
     try:
         facts = check_export(
-            args.export, args.format, mapping, args.accounts, args.encoding, delimiter, args.sheet
+            args.export,
+            args.format,
+            mapping,
+            args.accounts,
+            args.encoding,
+            delimiter,
+            args.sheet,
+            args.max_input_mb,
         )
     except (ExportFormatError, MappingError, ParamsError) as exc:
         reason = " ".join(str(exc).split()).rstrip(".")  # one line, whatever the reader said
@@ -458,6 +468,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--encoding", help="force the text encoding (default: detected)")
     check.add_argument("--delimiter", help="force the delimiter: , ; tab | (default: detected)")
     check.add_argument("--sheet", help="Excel sheet name (default: the first)")
+    check.add_argument(
+        "--max-input-mb",
+        type=float,
+        help="the largest file read, in MB (default: as params' max_input_mb, 500)",
+    )
     check.add_argument("--json", action="store_true", help="print one JSON object")
     check.set_defaults(func=_cmd_check)
     init = sub.add_parser("init", help="propose a new wave's params from its export")
