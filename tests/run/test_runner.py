@@ -179,3 +179,19 @@ def test_display_path(tmp_path, monkeypatch):
     assert display_path(tmp_path / "reports" / "w" / "deck.html") == "reports/w/deck.html"
     outside = tmp_path.parent / "elsewhere" / "deck.html"
     assert display_path(outside) == str(outside)
+
+
+def test_an_input_changed_while_prepare_read_it_stops_the_run(project):
+    """The digests recorded when prepare started are compared after it: a changed input
+    is named, and nothing is published; an unchanged one goes on."""
+    from nps_helpers.io import publish
+    from nps_helpers.run.runner import check_inputs_unchanged
+
+    params_path = project / "params" / "2026-H2.yaml"
+    params = load_params(params_path)
+    record = {"inputs": publish.input_digests(params, params_path)}
+    check_inputs_unchanged(params, params_path, record)  # nothing changed: no error
+    accounts = project / "data" / "raw" / "2026-H2" / "accounts.csv"
+    accounts.write_text(accounts.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    with pytest.raises(NpsWorkbookError, match=r"accounts\.csv changed while the wave was being"):
+        check_inputs_unchanged(params, params_path, record)
