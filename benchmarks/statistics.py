@@ -31,12 +31,14 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from nps_helpers.metrics.panel import _paired, _tested  # noqa: E402
 from nps_helpers.metrics.scoring import (  # noqa: E402
     compare_tables,
     design_variances,
     nps_interval,
     wave_design,
 )
+from nps_helpers.metrics.shares import two_proportions  # noqa: E402
 
 GRID = [(0.2, 0.2), (0.3, 0.1), (0.5, 0.2), (0.5, 0.3), (0.7, 0.1), (0.8, 0.05), (0.4, 0.4)]
 SIZES = (10, 20, 40)
@@ -130,6 +132,108 @@ def clustered_coverage(
     return float(np.mean((low <= truth + 1e-9) & (truth - 1e-9 <= high)))
 
 
+def _draw(cum: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """One answer (+1/0/-1) per row of cumulative shares (promoter, passive)."""
+    u = rng.random(len(cum))
+    return np.where(u < cum[:, 0], 1.0, np.where(u < cum[:, 1], 0.0, -1.0))
+
+
+def paired_size(
+    p: float,
+    d: float,
+    n: int,
+    reps: int,
+    rng: np.random.Generator,
+    stay: float = 0.5,
+    accounts: int | None = None,
+) -> float:
+    """Size at 5% of the paired test (:func:`nps_helpers.metrics.panel.paired_change`)
+    when nobody's chances change: each of ``n`` contacts answers before from (p, d);
+    now they give the same answer with probability ``stay``, else draw again from the
+    same shares. With ``accounts``, the n contacts sit in that many accounts, each with
+    its own shares (Dirichlet, icc 0.37, the same in both waves), and the test takes
+    them as clusters."""
+    rep = np.repeat(np.arange(reps), n)
+    if accounts is None:
+        cum = np.tile(np.cumsum([p, 1 - p - d]), (len(rep), 1))
+        cluster = None
+    else:
+        alpha = 1 / ICC - 1
+        shares = rng.dirichlet(alpha * np.array([p, 1 - p - d, d]), size=(reps, accounts))
+        account = rng.integers(0, accounts, size=len(rep))
+        cum = np.cumsum(shares, axis=2)[rep, account][:, :2]
+        cluster = rep * accounts + account
+    before = _draw(cum, rng)
+    now = np.where(rng.random(len(rep)) < stay, before, _draw(cum, rng))
+    panel = pd.DataFrame({"score_before": before * 5 + 5, "score_now": now * 5 + 5})
+    result = _tested(_paired(panel, rep, reps, cluster), 0.95)
+    return float(np.mean(result["p_value"] < 0.05))
+
+
+def share_size(
+    share: float, n: int, reps: int, rng: np.random.Generator, accounts: int | None = None
+) -> float:
+    """Size at 5% of the share-change test
+    (:func:`nps_helpers.metrics.shares.share_changes`) when a theme's share is
+    ``share`` in both waves of ``n`` comments. With ``accounts`` (per wave, about n /
+    accounts comments each, the same accounts in both waves), each account has its own
+    share (Beta, icc 0.37, the same in both waves) and the test takes them as
+    clusters."""
+    if accounts is None:
+        a, b = rng.binomial(n, share, size=reps), rng.binomial(n, share, size=reps)
+        return float(np.mean(two_proportions(a, n, b, n)["p_value"] < 0.05))
+    alpha = 1 / ICC - 1
+    own = rng.beta(alpha * share, alpha * (1 - share), size=(reps, accounts))
+    rep = np.tile(np.repeat(np.arange(reps), n), 2)
+    account = rng.integers(0, accounts, size=len(rep))
+    x = (rng.random(len(rep)) < own[rep, account]).astype(float)
+    side = np.repeat([-1, 1], reps * n)
+    var_ind, _, _, _ = design_variances(x, np.ones(len(x)), rep, reps, None, side)
+    _, var_cl, _, g_eff = design_variances(
+        x, np.ones(len(x)), rep, reps, rep * accounts + account, side
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        deff = np.where(var_ind > 0, var_cl / var_ind, 1.0)
+    hits = np.bincount(rep + reps * (side > 0), x, minlength=2 * reps)
+    test = two_proportions(hits[:reps], n, hits[reps:], n, 0.95, deff, np.maximum(g_eff - 1, 1))
+    return float(np.mean(test["p_value"] < 0.05))
+
+
+PAIRED_SIZES = (10, 20, 40)
+SHARES = (0.05, 0.1, 0.2, 0.35, 0.5)
+SHARE_SIZES = (20, 50, 100, 300)
+
+
+def paired_table(reps: int, seed: int) -> pd.DataFrame:
+    """Size of the paired test over the grid: contacts independent, and in accounts
+    (n / 2 accounts, icc 0.37) as clusters."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for p, d in GRID:
+        row = {"p": p, "d": d}
+        for n in PAIRED_SIZES:
+            row[f"n={n}"] = paired_size(p, d, n, reps, rng)
+        for n in PAIRED_SIZES:
+            row[f"accounts n={n}"] = paired_size(p, d, n, reps, rng, accounts=n // 2)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def share_table(reps: int, seed: int) -> pd.DataFrame:
+    """Size of the share-change test: comments independent, and in accounts (n / 3
+    per wave, icc 0.37) as clusters."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for share in SHARES:
+        row = {"share": share}
+        for n in SHARE_SIZES:
+            row[f"n={n}"] = share_size(share, n, reps, rng)
+        for n in SHARE_SIZES:
+            row[f"accounts n={n}"] = share_size(share, n, reps, rng, accounts=max(n // 3, 2))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 def size_table(reps: int, seed: int) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     rows = []
@@ -179,7 +283,10 @@ def cluster_table(reps: int, seed: int) -> pd.DataFrame:
 def markdown(frame: pd.DataFrame) -> str:
     """A Markdown table: shares as percent with one decimal, (p, d) as they are."""
     cells = [
-        [f"{v:g}" if c in ("p", "d", "accounts") else f"{v * 100:.1f}%" for c, v in row.items()]
+        [
+            f"{v:g}" if c in ("p", "d", "accounts", "share") else f"{v * 100:.1f}%"
+            for c, v in row.items()
+        ]
         for _, row in frame.iterrows()
     ]
     lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
@@ -197,6 +304,10 @@ def main() -> None:
     print(markdown(plain_table(args.reps, args.seed)))
     print(f"\n## Coverage with accounts (icc {ICC}; {args.reps} replicates)\n")
     print(markdown(cluster_table(args.reps, args.seed)))
+    print(f"\n## Size of the paired test (climbers and fallers; {args.reps} replicates)\n")
+    print(markdown(paired_table(args.reps, args.seed)))
+    print(f"\n## Size of the share-change test (themes; {args.reps} replicates)\n")
+    print(markdown(share_table(args.reps, args.seed)))
 
 
 if __name__ == "__main__":

@@ -54,3 +54,29 @@ def test_clustered_interval_covers_with_correlated_accounts(accounts, mean_size,
     assert sim.clustered_coverage(sample, truth, REPS) >= 0.925
     assert sim.clustered_coverage(sample, truth, REPS, weighted=True) >= 0.925
     assert sim.clustered_coverage(sample, truth, REPS, clusters=False) < 0.9
+
+
+@pytest.mark.parametrize("accounts", [False, True])
+@pytest.mark.parametrize("n", [10, 20, 40])
+def test_paired_test_holds_its_size_when_nobody_changes(n, accounts):
+    # climbers and fallers: half the contacts keep their answer, the rest draw again
+    # from the same shares; with accounts, n / 2 accounts (icc 0.37) as clusters
+    rng = np.random.default_rng(300 + n + accounts)
+    sizes = {
+        (p, d): sim.paired_size(p, d, n, REPS, rng, accounts=n // 2 if accounts else None)
+        for p, d in GRID
+    }
+    assert max(sizes.values()) <= 0.06, sizes
+
+
+@pytest.mark.parametrize("accounts", [False, True])
+@pytest.mark.parametrize("n", [20, 100, 300])
+def test_share_change_test_holds_its_size_without_a_true_change(n, accounts):
+    # 4000 replicates: the Monte Carlo error of a 5% size is then 0.35 points (at
+    # 2000, one cell of 300 comments in 100 accounts read 6.1%; 10,000 give 4.9%)
+    rng = np.random.default_rng(400 + n + accounts)
+    sizes = {
+        share: sim.share_size(share, n, 2 * REPS, rng, accounts=n // 3 if accounts else None)
+        for share in sim.SHARES
+    }
+    assert max(sizes.values()) <= 0.06, sizes
