@@ -66,6 +66,22 @@ def test_scores_by_hand(tmp_path, quality):
     assert rows["price_billing"]["precision"] == 0.0 and rows["price_billing"]["f1"] == 0.0
     assert result["polarity_accuracy"] == 1.0 and result["polarity_compared"] == 1
     assert "| support | 2 | 1.00 | 0.50 | 0.67 |" in quality.markdown(result)
+    # by length in words: all four are short; only "All good" gets exactly its themes
+    # ("Support is slow" is reliability too)
+    (short,) = result["by_length"]
+    assert (short["length"], short["comments"], short["exact"]) == ("1-4", 4, 0.25)
+    assert short["polarity_accuracy"] == 1.0
+    assert result["by_language"][0]["language"] == "en"
+
+
+def test_the_dev_trained_classifier_flags_a_file_worded_like_dev(tmp_path, quality):
+    """A file copied from the dev set is as close to dev as a file can be."""
+    dev = pd.read_csv(ROOT / "tests" / "data" / quality.SETS["dev"][0], dtype=str)
+    path = tmp_path / "copy.csv"
+    dev.head(150).to_csv(path, index=False)
+    (row,) = quality.closeness([path])
+    assert row["dev_classifier_macro_f1"] > quality.TOO_CLOSE and row["too_close_to_dev"]
+    assert "too close to dev" in quality.closeness_markdown([row])
 
 
 def test_default_codebook_holds_its_dev_set_score(quality):
