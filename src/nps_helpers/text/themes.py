@@ -278,3 +278,13 @@ def theme_table(
         before = previous.set_index("theme")["share_of_comments"]
         table["share_change"] = table["share_of_comments"] - table["theme"].map(before)
     return table.sort_values(["mentions", "theme"], ascending=[False, True], ignore_index=True)
+
+
+def commented_tags(responses: pd.DataFrame, themed: ThemedComments) -> pd.DataFrame:
+    """The themes (bool per theme) of the responses that carry a comment, three
+    characters or more once stripped: the comments :func:`theme_table` counts in
+    ``share_of_comments``, so its ``share_change`` can be tested comment by comment
+    (``nps_helpers.metrics.shares.share_changes``, with each comment's account)."""
+    text = responses["comment"].fillna("").astype(str).str.strip()
+    keep = responses.index[(text.str.len() > 2).to_numpy()]
+    return themed.tags.loc[keep]
