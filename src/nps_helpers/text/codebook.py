@@ -39,18 +39,21 @@ class Theme:
 TOKEN = re.compile(r"[a-z0-9]+")
 #: An apostrophe-s is dropped (support's -> support), other apostrophes removed
 APOSTROPHES = re.compile(r"['’`´](?:s\b)?")
+#: Letters that Unicode does not decompose into a plain letter and an accent, spelled
+#: out so they are not dropped (Polish błędy -> bledy, German Straße -> strasse)
+LETTERS = str.maketrans({"ł": "l", "ß": "ss", "ø": "o", "œ": "oe", "æ": "ae", "đ": "d"})
 
 
 def normalize(text: pd.Series) -> pd.Series:
-    """Lower case, accents removed, an apostrophe-s dropped (support's -> support, it's
-    -> it) and other apostrophes removed (doesn't -> doesnt)."""
-    t = text.fillna("").astype(str).str.lower()
+    """Lower case, accents removed (ł, ß, ø, œ, æ spelled out), an apostrophe-s dropped
+    (support's -> support, it's -> it) and other apostrophes removed (doesn't -> doesnt)."""
+    t = text.fillna("").astype(str).str.lower().str.translate(LETTERS)
     t = t.str.replace(APOSTROPHES, "", regex=True)
     return t.str.normalize("NFKD").str.encode("ascii", "ignore").str.decode("ascii")
 
 
 def _norm_phrase(phrase: str) -> str:
-    plain = re.sub(APOSTROPHES, "", str(phrase).lower())
+    plain = re.sub(APOSTROPHES, "", str(phrase).lower().translate(LETTERS))
     return unicodedata.normalize("NFKD", plain).encode("ascii", "ignore").decode().strip()
 
 
