@@ -39,6 +39,7 @@ DEMO_SLIDES = [
     "title",
     "headline",
     "trend",
+    "movers",
     "segment-tier",
     "segment-role",
     "segment-industry",

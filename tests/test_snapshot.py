@@ -4,7 +4,9 @@
 cell of every follow-up file of the demo waves, taken on c1f9169 (before the package was
 layered) by ``tests/snapshot/extract.py``. A change that alters them on purpose is named in
 :data:`NAMED_CHANGES` / :data:`NAMED_SLIDE_CHANGES` with the issue that asked for it, and
-the old snapshot is mended by exactly that change; anything else is a regression. Issue 22
+the old snapshot is mended by exactly that change; a slide added on purpose is named in
+:data:`NAMED_NEW_SLIDES` (its place, and a check of its figures computed in the test from
+the waves' responses); anything else is a regression. Issue 22
 changed every follow-up file on purpose (:func:`_followup_issue_22`: plain headers, the
 contact's name, plain theme names, rounded rates, dates as dates, formula-safe CSV
 cells, comments scrubbed for account teams, owner workbooks named by slug and digest,
@@ -22,6 +24,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
+from scipy.stats import t as student
 
 from conftest import REPO
 from nps_helpers.io.files import FORMULA_START
@@ -81,6 +85,17 @@ NAMED_SLIDE_CHANGES = (
     # issue 23: the method slide ends with the run's provenance (time, workbook version,
     # digest of each input, params and codebook), as recorded in reports/<wave>/run.json
     ("Method", "as a share of all responses.", lambda root, wave: _provenance_23(root, wave)),
+    # issue 24: climbers and fallers (paired), theme shares and the revenue-weighted
+    # change tested
+    (
+        "Method",
+        "both waves have at least 30 responses.",
+        "both waves have at least 30 responses. Climbers and fallers are the people who "
+        "answered both waves: their NPS change is the mean of each person's change, tested on "
+        "the same people with accounts as clusters. Theme share changes and the "
+        "revenue-weighted change are tested the same way as NPS changes (adjusted difference, "
+        "accounts as clusters, Holm within the theme table).",
+    ),
 )
 
 
@@ -116,6 +131,7 @@ NAMED_SLIDE_CHANGES += tuple(
 #: tests/metrics, not here.
 STATISTICS_SLIDES = {
     "Headline",
+    "Themes in detail",  # share changes: their interval, ▲▼ after Holm, a caption sentence
     "NPS over waves",
     "NPS by tier",
     "NPS by role",
@@ -134,6 +150,82 @@ def _structure_kept(old: str, new: str) -> bool:
     want = _INFERENCE.sub(" ", old).split()
     got = iter(_INFERENCE.sub(" ", new).split())
     return all(any(token == t for t in got) for token in want)
+
+
+# issue 24: slides added on purpose. Each is named by its title, placed after the slide
+# it follows, and checked against figures this test computes itself from the waves'
+# responses.parquet (pandas and scipy, not the package's code); the old snapshot has no
+# text for it to be compared with.
+
+
+def _wave_responses(root: Path, wave: str | None) -> pd.DataFrame | None:
+    if wave is None:
+        return None
+    return pd.read_parquet(root / "data" / "processed" / wave / "responses.parquet")
+
+
+def _movers_24(root: Path, wave: str, slide: dict) -> None:
+    """Climbers and fallers: the contacts of both waves (last answer of each
+    respondent_id), their moves, their paired NPS change with its interval (accounts as
+    clusters: var = G/(G-1) sum_g (sum_i (c_i - mean c) / n)^2, t on min(G, G_eff) - 1
+    df), and the accounts whose NPS rose, fell or held."""
+    text = slide["text"]
+    previous = yaml.safe_load((root / "params" / f"{wave}.yaml").read_text())["previous_wave"]
+    if previous is None:
+        assert "This is the first wave in the history" in text
+        assert slide["charts"] == []
+        return
+    sign = {"promoter": 1, "passive": 0, "detractor": -1}
+
+    def last(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame[frame["respondent_id"].notna() & (frame["respondent_id"] != "")]
+        frame = frame.drop_duplicates("respondent_id", keep="last").set_index("respondent_id")
+        s = frame["score"].astype(float)
+        return frame.assign(
+            cat=np.where(s >= 9, "promoter", np.where(s >= 7, "passive", "detractor"))
+        )
+
+    now, before = last(_wave_responses(root, wave)), last(_wave_responses(root, previous))
+    both = now[["account_id", "cat"]].join(before[["cat"]], rsuffix="_before", how="inner")
+    x_now, x_before = both["cat"].map(sign), both["cat_before"].map(sign)
+    c = (x_now - x_before).astype(float)
+    n = len(c)
+    up, down = int((c > 0).sum()), int((c < 0).sum())
+    assert f"Moved up {up} " in text and f"Moved down {down} " in text
+    assert f"Stayed {n - up - down} " in text and f"of the {n:,} in both waves" in text
+    mean = c.mean()
+    z = (c - mean) / n
+    sizes = both.groupby("account_id").size()
+    g = len(sizes)
+    var = g / (g - 1) * (z.groupby(both["account_id"]).sum() ** 2).sum()
+    df = min(g, n**2 / (sizes**2).sum()) - 1
+    half = student.ppf(0.975, df) * np.sqrt(var) * 100
+
+    def nps(v: float) -> str:
+        r = int(round(v))
+        return f"{r:+d}" if r else "0"
+
+    assert f"{nps(x_before.mean() * 100)} → {nps(x_now.mean() * 100)}" in text
+    assert (
+        f"paired change {nps(mean * 100)}, 95% interval {nps(mean * 100 - half)} to "
+        f"{nps(mean * 100 + half)}"
+    ) in text
+    per_account = (x_now - x_before).groupby(both["account_id"]).mean()
+    rose, fell = int((per_account > 0).sum()), int((per_account < 0).sum())
+    assert (
+        f"Of the {g:,} accounts with people in both waves, their NPS rose in {rose}, fell in "
+        f"{fell} and held in {g - rose - fell}."
+    ) in text
+    moves = pd.crosstab(both["cat_before"], both["cat"])
+    chart = {t["name"]: t["x"] for t in slide["charts"][0]}
+    for cat in ("detractor", "passive", "promoter"):
+        assert chart[f"now {cat}s"] == [
+            int(moves.loc[b, cat]) for b in ("detractor", "passive", "promoter")
+        ]
+
+
+#: Slides added on purpose: title -> (the title of the slide it follows, its check).
+NAMED_NEW_SLIDES = {"Climbers and fallers": ("NPS over waves", _movers_24)}
 
 
 # issue 22: follow-up files account teams can use as they are, safe to open
@@ -234,6 +326,9 @@ def _mended(old: dict, root: Path | None = None, wave: str | None = None) -> dic
                 assert text.count(before) == 1, (title, before)
                 text = text.replace(before, after(root, wave) if callable(after) else after)
         slides.append({**slide, "text": text})
+        for title, (after, _) in NAMED_NEW_SLIDES.items():
+            if slide["title"] == after:
+                slides.append({"title": title, "new": True})
     return {**old, "slides": slides, "followup": followup}
 
 
@@ -256,6 +351,9 @@ def test_every_slide_and_followup_cell_as_before(demo_project, wave):
     got = json.loads(json.dumps(snapshot(demo_project, wave)))
     assert [s["title"] for s in got["slides"]] == [s["title"] for s in want["slides"]]
     for before, after in zip(want["slides"], got["slides"], strict=True):
+        if before.get("new"):  # issue 24: checked against figures computed here
+            NAMED_NEW_SLIDES[before["title"]][1](demo_project, wave, after)
+            continue
         if before["title"] in STATISTICS_SLIDES:  # issue 24: structure only, see above
             assert _structure_kept(before["text"], after["text"]), before["title"]
             continue

@@ -54,3 +54,32 @@ def test_an_export_only_history_offers_only_columns_with_values():
     app.filters["plan"].value = ("Starter",)
     starters = ((h.wave_id == "2026-H2") & (h.plan == "Starter")).sum()
     assert f"<b>{starters}</b> responses" in app.summary.value
+
+
+def test_climbers_and_fallers_under_the_comparison():
+    """The contacts who answered the chosen wave and the one before: a table of their
+    category then (rows) and now, counted here independently."""
+    import numpy as np
+    import pandas as pd
+
+    h = history()
+    h["respondent_id"] = [f"c{i % 200}" for i in range(len(h))]  # everyone in both waves
+    h["account_id"] = np.where(np.arange(len(h)) % 3, "a1", "a2")
+    app = DrilldownApp(h, themes.analyse(h["comment"]), scrubber([]), ["tier", "role"], min_n=5)
+    before = h[h.wave_id == "2026-H1"].set_index("respondent_id")["category"]
+    now = h[h.wave_id == "2026-H2"].set_index("respondent_id")["category"]
+    moves = pd.crosstab(before, now.reindex(before.index))
+    assert "Climbers and fallers: the 200 contacts" in app.movers.value
+    row = "".join(f'<td class="num">{moves.loc["detractor", c]}</td>' for c in moves.columns)
+    assert f"<td>detractors</td>{row}" in app.movers.value
+    app.filters["role"].value = ("user",)
+    users = (h[h.wave_id == "2026-H2"]["role"] == "user").sum()
+    # users in both waves: a user now who was a user then too
+    both = (h[h.wave_id == "2026-H1"].set_index("respondent_id")["role"] == "user").reindex(
+        h[h.wave_id == "2026-H2"].loc[h["role"] == "user", "respondent_id"]
+    )
+    assert users and f"the {int(both.sum())} contacts" in app.movers.value
+    app.wave.value = "2026-H1"  # no wave before it
+    assert app.movers.value == ""
+    app.wave.value = ALL
+    assert app.movers.value == ""

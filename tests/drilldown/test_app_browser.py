@@ -128,7 +128,9 @@ def test_drilldown_in_jupyterlab(lab):
                 summary.wait_for(timeout=120_000)
             finally:
                 page.screenshot(path=str(SHOTS / "0-after-run-all.png"), full_page=True)
-            table = page.locator(".widget-html:has(table.nps-table)").first
+            # the segment table (the climbers and fallers table sits above it)
+            segments = "table.nps-table:has(th:has-text('95% interval'))"
+            table = page.locator(f".widget-html:has({segments})").first
             assert "premium" in table.inner_text()
             page.screenshot(path=str(SHOTS / "1-opened.png"), full_page=True)
 
@@ -165,7 +167,7 @@ def test_drilldown_in_jupyterlab(lab):
                 " return ticks.includes('user') && !ticks.includes('decision maker'); })()",
                 timeout=30_000,
             )
-            rows = page.locator(".widget-html table.nps-table").first.inner_text()
+            rows = page.locator(f".widget-html {segments}").first.inner_text()
             assert "user" in rows and "decision maker" not in rows
             page.screenshot(path=str(SHOTS / "2-role-user.png"), full_page=True)
         finally:

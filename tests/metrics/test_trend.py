@@ -84,3 +84,27 @@ def test_nps_trend_overall_matches_the_waves():
         h.loc[h["wave_id"] == "w1", "score"], h.loc[h["wave_id"] == "w2", "score"]
     )
     assert trend.loc[1, "p_value"] == pytest.approx(expected["p_value"])
+
+
+def test_trend_changes_take_accounts_across_both_waves_and_holm_over_the_table():
+    h = hand_history()
+    # accounts: the same two accounts answer in both waves
+    h["account_id"] = np.where(np.arange(len(h)) % 2, "a1", "a2")
+    trend = nps_trend(h, "tier", min_n=5, min_n_change=10)
+    t = trend.set_index([trend["wave_id"].astype(str), "tier"])
+    key = h["tier"] == "key"
+    w1, w2 = key & (h["wave_id"] == "w1"), key & (h["wave_id"] == "w2")
+    expected = compare_waves(
+        h.loc[w1, "score"],
+        h.loc[w2, "score"],
+        clusters_a=h.loc[w1, "account_id"],
+        clusters_b=h.loc[w2, "account_id"],
+    )
+    assert t.loc[("w2", "key"), "p_value"] == pytest.approx(expected["p_value"])
+    assert t.loc[("w2", "key"), "change_ci_low"] == pytest.approx(expected["ci_low"])
+    # one change shown (small and premium have none): Holm over one test keeps its p
+    assert t.loc[("w2", "key"), "p_holm"] == pytest.approx(expected["p_value"])
+    assert trend["p_holm"].notna().sum() == 1
+    assert bool(t.loc[("w2", "key"), "flagged"]) == (expected["p_value"] < 0.05)
+    # fewer than min_n_change responses in a wave: never flagged
+    assert not nps_trend(h, "tier", min_n=5, min_n_change=21)["flagged"].any()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -32,13 +33,10 @@ def nps_table(table: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:
     )
     out["n"] = table["n"].map(fmt_int)
     out["NPS"] = table["nps"].map(fmt_nps)
-    out["95% interval"] = [
-        "too few to report" if s else f"{fmt_nps(lo)} to {fmt_nps(hi)}"
-        for s, lo, hi in zip(table["suppressed"], table["ci_low"], table["ci_high"], strict=True)
-    ]
-    out["Promoters"] = table["pct_promoters"].map(fmt_pct)
-    out["Passives"] = table["pct_passives"].map(fmt_pct)
-    out["Detractors"] = table["pct_detractors"].map(fmt_pct)
+    interval = table["ci_low"].map(fmt_nps) + " to " + table["ci_high"].map(fmt_nps)
+    out["95% interval"] = interval.where(~table["suppressed"].astype(bool), "too few to report")
+    for name in ("promoters", "passives", "detractors"):
+        out[name.capitalize()] = table[f"pct_{name}"].map(fmt_pct)
     return out
 
 
@@ -134,7 +132,8 @@ def headline(
                 f" · effective n = {fmt_int(round(weighted['n_eff']))} of {fmt_int(weighted['n'])}"
                 if "n_eff" in weighted
                 else ""
-            ),
+            )
+            + (_weighted_change(weighted["change"], previous_wave) if "change" in weighted else ""),
         )
     if rate is not None:
         cards["Response rate"] = (
@@ -148,6 +147,13 @@ def headline(
         f"{fmt_int(summary['detractors'])} detractors",
     )
     return kpi_cards(cards)
+
+
+def _weighted_change(c: dict[str, Any], since: str | None) -> str:
+    """'; since 2026-H1 +9 (+1 to +17), not significant (p = 0.07)' of a tested change."""
+    words = change_words(c["change"], c["p_value"], c["significant"]).split(", ", 1)[-1]
+    ci = f"{fmt_nps(c['ci_low'])} to {fmt_nps(c['ci_high'])}"
+    return f"; since {since} {fmt_nps(c['change'])} ({ci}), {words}"
 
 
 def _change_cell(row: Any) -> str:
@@ -224,6 +230,12 @@ def _mix(p: int, pa: int, d: int, n: int) -> str:
     return "–" if not n else f"{p}\u00a0P · {pa}\u00a0N · {d}\u00a0D"
 
 
+def _mixes(frame: pd.DataFrame, who: str) -> list[str]:
+    """'P promoters · N passives · D detractors' of ``who`` (dm, user) per row."""
+    cols = [f"{who}_{c}" for c in ("promoters", "passives", "detractors", "n")]
+    return [_mix(*v) for v in frame[cols].to_numpy()]
+
+
 def key_accounts_table(rollup: pd.DataFrame, limit: int = 10) -> str:
     """Key accounts: decision-makers beside users, divergence and status."""
     top = rollup.head(limit)
@@ -233,16 +245,8 @@ def key_accounts_table(rollup: pd.DataFrame, limit: int = 10) -> str:
             "Tier": top["tier"].astype(str),
             "Annual revenue": top["arr"].map(fmt_money),
             "Renewal": top["renewal_date"].astype(str),
-            "Decision-makers": [
-                _mix(*v)
-                for v in top[["dm_promoters", "dm_passives", "dm_detractors", "dm_n"]].to_numpy()
-            ],
-            "Users": [
-                _mix(*v)
-                for v in top[
-                    ["user_promoters", "user_passives", "user_detractors", "user_n"]
-                ].to_numpy()
-            ],
+            "Decision-makers": _mixes(top, "dm"),
+            "Users": _mixes(top, "user"),
             "Divergence": top["divergence"].map(DIVERGENCE).fillna(""),
             "Status": top["status"].map(STATUS_WORDS),
         }
@@ -312,12 +316,7 @@ def revenue_at_risk_table(risk: dict[str, Any], limit: int = 10) -> str:
             "Renewal": accounts["renewal_date"].astype(str),
             "Renews soon": accounts["renews_soon"].map({True: "yes", False: ""}),
             "Owner": accounts["owner"].astype(str),
-            "Decision-makers": [
-                _mix(*v)
-                for v in accounts[
-                    ["dm_promoters", "dm_passives", "dm_detractors", "dm_n"]
-                ].to_numpy()
-            ],
+            "Decision-makers": _mixes(accounts, "dm"),
         }
     )
     return styled_table(
@@ -366,16 +365,37 @@ def rate_table(table: pd.DataFrame, by: str, target: float) -> str:
     return styled_table(frame, numeric=["Invited", "Bounced", "Responded", "Rate"])
 
 
+def account_moves_table(accounts: pd.DataFrame, min_n: int) -> str:
+    """Accounts with ``min_n`` or more contacts in both waves: their moves and the
+    paired change of their NPS with its interval (▲▼ after Holm over the table)."""
+    frame = pd.DataFrame(
+        {
+            "Account": accounts["account_name"].astype(str),
+            "Contacts in both": accounts["contacts"].map(fmt_int),
+            "Up · same · down": accounts[["up", "same", "down"]]
+            .astype(str)
+            .agg(" · ".join, axis=1),
+            "NPS then → now": accounts["nps_before"].map(fmt_nps)
+            + " → "
+            + accounts["nps_now"].map(fmt_nps),
+            "Change": [_change_cell(r) for r in accounts.itertuples()],
+        }
+    )
+    return styled_table(
+        frame,
+        caption=f"Accounts with at least {min_n} contacts in both waves; the change is paired "
+        "(the same people), with its 95% interval; ▲▼ after Holm's correction over the table",
+        numeric=["Contacts in both"],
+    )
+
+
 def trend_table(trend: pd.DataFrame) -> str:
     frame = pd.DataFrame(
         {
             "Wave": trend["wave_id"].astype(str),
             "n": trend["n"].map(fmt_int),
             "NPS": trend["nps"].map(fmt_nps),
-            "95% interval": [
-                f"{fmt_nps(lo)} to {fmt_nps(hi)}"
-                for lo, hi in zip(trend["ci_low"], trend["ci_high"], strict=True)
-            ],
+            "95% interval": trend["ci_low"].map(fmt_nps) + " to " + trend["ci_high"].map(fmt_nps),
             "Change": [_change_cell(r) for r in trend.itertuples()],
         }
     )
@@ -469,13 +489,16 @@ def theme_table(table: pd.DataFrame, previous_wave: str | None = None, top: int 
             "NPS in praise": t["loss_without_praise"].map(lambda v: f"{v:.1f}"),
         }
     )
+    tested = "share_ci_low" in t
     if previous_wave and t["share_change"].notna().any():
-        frame[f"Share change since {previous_wave}"] = t["share_change"].map(
-            lambda v: "–" if pd.isna(v) else f"{v:+.0f} pts"
-        )
+        frame[f"Share change since {previous_wave}"] = [
+            _share_cell(r, tested) for r in t.itertuples()
+        ]
+    tests = "A share change shows its 95% interval; ▲▼ marks one significant after Holm's "
     return styled_table(
         frame,
-        caption="Share of comments = comments mentioning the theme ÷ comments; "
+        caption=(tests + "correction over this table (accounts as clusters). " if tested else "")
+        + "Share of comments = comments mentioning the theme ÷ comments; "
         "NPS gain if fixed = detractors who mention it, other than in praise, "
         "÷ all responses × 100; "
         "NPS in praise = promoters praising it ÷ all responses × 100",
@@ -491,6 +514,15 @@ def theme_table(table: pd.DataFrame, previous_wave: str | None = None, top: int 
     )
 
 
+def _share_cell(row: Any, tested: bool) -> str:
+    """'+12 pts ▲ (+5 to +19)': the share change, ▲▼ only where ``share_flagged``."""
+    if pd.isna(row.share_change) or not tested or pd.isna(row.share_ci_low):
+        return "–" if pd.isna(row.share_change) else f"{row.share_change:+.0f} pts"
+    mark = (" ▲" if row.share_change > 0 else " ▼") if row.share_flagged else ""
+    ci = f"{fmt_nps(row.share_ci_low)} to {fmt_nps(row.share_ci_high)}"
+    return f"{row.share_change:+.0f} pts{mark} ({ci})"
+
+
 def _known(row: Any, name: str) -> bool:
     """The row has a value in ``name`` (an export-only wave's tier is empty)."""
     return hasattr(row, name) and not pd.isna(getattr(row, name))
@@ -498,8 +530,6 @@ def _known(row: Any, name: str) -> bool:
 
 def verbatim_blocks(groups: list[tuple[str, str, pd.DataFrame]]) -> str:
     """Quoted comments per theme: (theme, heading, verbatims table)."""
-    import html
-
     parts = []
     for theme, heading, quotes in groups:
         if quotes.empty:
@@ -542,8 +572,6 @@ def title_slide(
     company: str, title: str, field: str, n: int, rate: dict | None = None, logo: str | None = None
 ) -> str:
     """The title slide: company, wave, field dates, responses and response rate."""
-    import html
-
     facts = f"Field period {field} · {fmt_int(n)} responses"
     if rate is not None:
         facts += f" · response rate {fmt_pct(rate['rate'])}"
@@ -556,16 +584,12 @@ def title_slide(
 
 def slide_heading(title: str, lead: str = "") -> str:
     """A slide's heading and lead sentence (for slides made in a loop)."""
-    import html
-
     lead_html = f'<p class="slide-lead">{html.escape(lead)}</p>' if lead else ""
     return f'<h2 class="slide-title">{html.escape(title)}</h2>{lead_html}'
 
 
 def note(text: str) -> str:
     """A visible note, used to say why a figure is missing."""
-    import html
-
     return f'<p class="note">{html.escape(text)}</p>'
 
 
@@ -598,7 +622,6 @@ def segment_notes(table: pd.DataFrame, by: str, min_n: int) -> str:
 
 def bullets(items: list[str]) -> str:
     """A list of sentences; ``**bold**`` marks the term a sentence defines."""
-    import re
 
     def one(text: str) -> str:
         return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html.escape(text))
@@ -665,8 +688,6 @@ def followup_cards(counts: dict[str, int], top_priority: int, by_account: bool =
 
 def file_list(paths) -> str:
     """The files a step wrote, one per line."""
-    import html
-
     return "<br>".join(html.escape(str(p)) for p in paths)
 
 

@@ -13,20 +13,27 @@ from typing import Any
 import pandas as pd
 
 from nps_helpers.deck import blocks, charts
-from nps_helpers.deck.format import fmt_int, fmt_pct
+from nps_helpers.deck.format import fmt_int, fmt_nps, fmt_pct
 from nps_helpers.deck.show import Slide
 from nps_helpers.followup import call_summary
 from nps_helpers.io.processed import WaveData
 from nps_helpers.metrics import accounts, coverage
 from nps_helpers.metrics.multiple import segment_differences
+from nps_helpers.metrics.panel import (
+    climbers_fallers,
+    moves_table,
+    paired_by_account,
+    paired_change,
+)
 from nps_helpers.metrics.scoring import compare_waves, nps_summary
 from nps_helpers.metrics.segments import accounts_of
 from nps_helpers.metrics.segments import segment_tables as metrics_segment_tables
+from nps_helpers.metrics.shares import share_changes
 from nps_helpers.metrics.trend import nps_trend
 from nps_helpers.params import ACCOUNT_COLUMNS, WaveParams
 from nps_helpers.text.discover import discover
 from nps_helpers.text.quotes import verbatims
-from nps_helpers.text.themes import ThemedComments, theme_table
+from nps_helpers.text.themes import ThemedComments, commented_tags, theme_table
 
 #: Themes quoted on each of the two quote slides.
 QUOTED_THEMES = 3
@@ -88,6 +95,7 @@ def headline(params: WaveParams, data: WaveData) -> list[str]:
         )
         small = min(change["n_a"], change["n_b"]) < params.min_n_change
         change["significant"] = change["significant"] and not small
+    weighted = None if _no_accounts(data) else weighted_nps(params, data)
     missing = []
     if _no_accounts(data):
         missing.append(needs_file("The revenue-weighted NPS", ACCOUNT_MASTER))
@@ -99,18 +107,44 @@ def headline(params: WaveParams, data: WaveData) -> list[str]:
             rate=_rate(data),
             comparison=change,
             previous_wave=data.previous_wave,
-            weighted=None
-            if _no_accounts(data)
-            else accounts.revenue_weighted_nps(responses, params.confidence),
+            weighted=weighted,
         ),
         blocks.no_comparison_note(data.previous_wave) + "".join(missing),
     ]
 
 
+def weighted_nps(params: WaveParams, data: WaveData) -> dict[str, Any]:
+    """The revenue-weighted NPS (accounts as clusters) and, when the previous wave has
+    revenues, its change (``change``): weighted in both waves, tested with the accounts
+    of both waves as clusters, flagged only with ``min_n_change`` responses a side."""
+    responses, previous = data.responses, data.previous
+    weighted: dict[str, Any] = accounts.revenue_weighted_nps(responses, params.confidence)
+    if previous is None or "arr" not in previous or previous["arr"].isna().all():
+        return weighted
+    change = compare_waves(
+        previous["score"],
+        responses["score"],
+        accounts.revenue_weights(previous),
+        accounts.revenue_weights(responses),
+        params.confidence,
+        accounts_of(previous),
+        accounts_of(responses),
+    )
+    small = min(change["n_a"], change["n_b"]) < params.min_n_change
+    change["significant"] = change["significant"] and not small
+    return {**weighted, "change": change}
+
+
 def trend(params: WaveParams, data: WaveData) -> list[Any]:
     """NPS over every wave of the history with its interval: a chart (from two waves
-    on) and the table."""
-    table = nps_trend(data.history, min_n=params.min_n, confidence=params.confidence)
+    on) and the table, whose changes are tested with the accounts of both waves as
+    clusters and flagged after Holm's correction over the table and min_n_change."""
+    table = nps_trend(
+        data.history,
+        min_n=params.min_n,
+        confidence=params.confidence,
+        min_n_change=params.min_n_change,
+    )
     first = (
         charts.trend_chart(table)
         if len(table) > 1
@@ -119,6 +153,79 @@ def trend(params: WaveParams, data: WaveData) -> list[Any]:
         )
     )
     return [first, blocks.trend_table(table)]
+
+
+MOVERS = "Climbers and fallers"
+
+
+def movers(params: WaveParams, data: WaveData) -> Slide:
+    """The people who answered both the previous wave and this one (same respondent_id):
+    how many moved up, stayed or moved down a category, where they moved, their NPS
+    change tested on the same people (paired, accounts as clusters), and the accounts:
+    how many rose or fell, and those with ``min_n`` people in both waves with their
+    paired change. One line when there is no previous wave or nobody answered both."""
+    heading = blocks.slide_heading(
+        MOVERS, "The people who answered both the last wave and this one: where they moved."
+    )
+    if data.previous is None:
+        line = "This is the first wave in the history: climbers and fallers start next wave."
+        return Slide(MOVERS, (heading, blocks.note(line)))
+    panel = climbers_fallers(data.responses, data.previous)
+    if panel.empty:
+        line = f"Nobody answered both {data.previous_wave} and this wave (same respondent)."
+        return Slide(MOVERS, (heading, blocks.note(line)))
+    change = paired_change(panel, params.confidence)
+    big = change["n"] >= params.min_n_change
+    change["significant"] = bool(change["p_value"] < 1 - params.confidence) and big
+    n, words = (
+        change["n"],
+        blocks.change_words(change["change"], change["p_value"], change["significant"]),
+    )
+    share = {m: fmt_pct(change[m] / n * 100) for m in ("up", "same", "down")}
+    cards = {
+        "Moved up": (fmt_int(change["up"]), f"{share['up']} of the {fmt_int(n)} in both waves"),
+        "Stayed": (fmt_int(change["same"]), f"{share['same']} kept their category"),
+        "Moved down": (fmt_int(change["down"]), f"{share['down']} fell a category or two"),
+        "Their NPS": (
+            f"{fmt_nps(change['nps_before'])} → {fmt_nps(change['nps_now'])}",
+            f"paired change {fmt_nps(change['change'])}, 95% interval "
+            f"{fmt_nps(change['ci_low'])} to {fmt_nps(change['ci_high'])}, "
+            + words.split(", ", 1)[-1],
+        ),
+    }
+    parts: list[Any] = [
+        heading,
+        blocks.kpi_cards(cards),
+        charts.moves_chart(moves_table(panel), str(data.previous_wave)),
+    ]
+    if panel["account_id"].astype(str).ne("").any():
+        parts.append(_account_movers(params, data, panel))
+    return Slide(MOVERS, tuple(parts))
+
+
+def _account_movers(params: WaveParams, data: WaveData, panel: pd.DataFrame) -> str:
+    """How many accounts' people in both waves rose, fell or held; the accounts with
+    ``min_n`` or more of them, with their paired change (Holm over those listed)."""
+    every = paired_by_account(panel, params.confidence)
+    rose, fell = int((every["change"] > 0).sum()), int((every["change"] < 0).sum())
+    line = blocks.note(
+        f"Of the {fmt_int(len(every))} accounts with people in both waves, their NPS rose in "
+        f"{fmt_int(rose)}, fell in {fmt_int(fell)} and held in {fmt_int(len(every) - rose - fell)}."
+    )
+    big = every.loc[every["contacts"] >= params.min_n, "account_id"]
+    if big.empty:
+        return line + blocks.note(
+            f"No account has {params.min_n} or more people in both waves, so none is listed."
+        )
+    listed = paired_by_account(
+        panel[panel["account_id"].isin(big)], params.confidence, params.min_n_change
+    )
+    names = data.responses.drop_duplicates("account_id").set_index("account_id")
+    names = names["account_name"] if "account_name" in names else pd.Series(dtype=object)
+    listed["account_name"] = listed["account_id"].map(names).fillna(listed["account_id"])
+    listed = listed.rename(columns={"ci_low": "change_ci_low", "ci_high": "change_ci_high"})
+    listed["significant"] = listed["p_value"] < 1 - params.confidence
+    return line + blocks.account_moves_table(listed, params.min_n)
 
 
 def segment_tables(params: WaveParams, data: WaveData) -> dict[str, pd.DataFrame]:
@@ -284,16 +391,40 @@ def coverage_slides(params: WaveParams, data: WaveData) -> list[Any]:
 
 
 def themes_by_impact(
-    data: WaveData, themed: ThemedComments, previous_themed: ThemedComments | None = None
+    data: WaveData,
+    themed: ThemedComments,
+    previous_themed: ThemedComments | None = None,
+    params: WaveParams | None = None,
 ) -> pd.DataFrame:
     """Each theme's mentions, praise, complaints and NPS impact this wave, with the
-    change since the previous wave when its themes are given."""
-    before = (
-        theme_table(data.previous, previous_themed)
-        if data.previous is not None and previous_themed is not None
-        else None
+    change of its share of comments since the previous wave when its themes are given,
+    tested (:func:`nps_helpers.metrics.shares.share_changes`: accounts of both waves as
+    clusters, Holm over the themes, ``min_n_change`` comments a wave): share_ci_low,
+    share_ci_high, share_p_value, share_p_holm and share_flagged."""
+    if data.previous is None or previous_themed is None:
+        return theme_table(data.responses, themed)
+    table = theme_table(data.responses, themed, theme_table(data.previous, previous_themed))
+    hits = {
+        "before": commented_tags(data.previous, previous_themed),
+        "now": commented_tags(data.responses, themed),
+    }
+    frames = {"before": data.previous, "now": data.responses}
+    clusters = {
+        k: None if accounts_of(frames[k]) is None else accounts_of(frames[k]).loc[v.index]
+        for k, v in hits.items()
+    }
+    test = share_changes(
+        hits["before"],
+        hits["now"],
+        clusters["before"],
+        clusters["now"],
+        params.confidence if params else 0.95,
+        params.min_n_change if params else 1,
     )
-    return theme_table(data.responses, themed, before)
+    named = {"ci_low": "share_ci_low", "ci_high": "share_ci_high", "p_value": "share_p_value"}
+    test = test.rename(columns={**named, "p_holm": "share_p_holm", "flagged": "share_flagged"})
+    columns = [*named.values(), "share_p_holm", "share_flagged"]
+    return table.join(test[columns], on="theme")
 
 
 def theme_slides(by_theme: pd.DataFrame, previous_wave: str | None) -> list[Any]:
@@ -382,6 +513,11 @@ def method_slide(params: WaveParams, data: WaveData) -> Slide:
         "(MeasuringU), with accounts answering in both waves as one design; each change "
         "shows its interval. ▲▼ marks a change only when it survives Holm's correction "
         f"within its table and both waves have at least {params.min_n_change} responses.",
+        "**Climbers and fallers** are the people who answered both waves: their NPS change "
+        "is the mean of each person's change, tested on the same people with accounts as "
+        "clusters. Theme share changes and the revenue-weighted change are tested the same "
+        "way as NPS changes (adjusted difference, accounts as clusters, Holm within the "
+        "theme table).",
     ]
     if _no_accounts(data):
         items.append(

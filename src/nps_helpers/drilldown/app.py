@@ -96,6 +96,7 @@ class DrilldownApp:
         self.themes = w.HTML()
         self.comments = w.HTML()
         self.comparison = w.HTML()
+        self.movers = w.HTML()
         for control in (self.wave, self.by, self.min_n, self.search, *self.filters.values()):
             control.observe(self._changed, names="value")
         self.pin.observe(self._pinned, names="value")
@@ -109,6 +110,7 @@ class DrilldownApp:
                 filters,
                 self.summary,
                 self.comparison,
+                self.movers,
                 w.HBox([self.chart, self.trend_chart]),
                 self.table,
                 self.themes,
@@ -187,7 +189,31 @@ class DrilldownApp:
             caption=f"Comments {first}-{self.page * self.page_size + len(page)} of {total}",
         )
         self.comparison.value = self._compare(sel)
+        self.movers.value = self._movers(sel)
         self.last_update_ms = (time.perf_counter() - start) * 1000
+
+    def _movers(self, sel: Selection) -> str:
+        """Climbers and fallers of the selection: the contacts who answered the chosen
+        wave and the one before (:func:`nps_helpers.drilldown.logic.climbers`)."""
+        waves = list(self.wave.options[1:])
+        if sel.wave is None or waves.index(sel.wave) == 0 or "respondent_id" not in self.history:
+            return ""
+        before = waves[waves.index(sel.wave) - 1]
+        moves = drilldown.climbers(self.history, sel, before, sel.wave)
+        total = int(moves.to_numpy().sum())
+        if total < sel.min_n:
+            return blocks.note(
+                f"Climbers and fallers: {total} contacts of this selection answered both "
+                f"{before} and {sel.wave}, fewer than {sel.min_n}."
+            )
+        frame = moves.rename(columns=lambda c: f"now {c}s").astype(str)
+        frame.insert(0, f"In {before}", [f"{c}s" for c in moves.index])
+        return styled_table(
+            frame,
+            caption=f"Climbers and fallers: the {total} contacts of this selection who answered "
+            f"both {before} and {sel.wave}, by category then (rows) and now",
+            numeric=list(frame.columns[1:]),
+        )
 
     def _compare(self, sel: Selection) -> str:
         if self.pinned is None:
