@@ -30,7 +30,8 @@ CHUNK = 10_000
 #: (not the point or colon inside a number: 99.99%, 10:30).
 CLAUSE_SPLIT = re.compile(
     r"[.!?;:\n]+(?!\d)\s*|,\s+|\s+-\s+|\s+(?:but|however|although|though|whereas|yet|except|"
-    r"aber|jedoch|doch|mais|cependant|pero|sin embargo|maar|men|ma|mas|porem)\s+",
+    r"aber|jedoch|doch|obwohl|allerdings|mais|cependant|pourtant|pero|sin embargo|aunque|"
+    r"maar|hoewel|men|ma|mas|porem|embora|ale|jednak|chociaż|chociaz|tuttavia)\s+",
     re.IGNORECASE,
 )
 

@@ -38,7 +38,47 @@ REWRITES = (
         ),
         " reliable good ",
     ),
+    # the scope of a negation reaches past VADER's three words: "never had a single
+    # payroll error", "not one late truck", "can't remember the last time it was down"
+    (
+        re.compile(
+            r"\b(?:never(?: once| ever)?(?: had| have| seen| got| experienced| found| received)?"
+            r"|not (?:once|a single|one)|(?:havent|have not|hasnt|has not) (?:had|seen|got))"
+            r" (?:a single |one |a |any |an )?(?:\w+ ){0,3}?(?:issues?|problems?|outages?|"
+            r"downtime|bugs?|defects?|errors?|"
+            r"mistakes?|complaints?|late|delays?|glitch(?:es)?|crash(?:es)?|short shipments?|"
+            r"failures?|surprises?|go(?:es)? down|went down|hiccups?)\b"
+        ),
+        " flawless ",
+    ),
+    (
+        re.compile(
+            r"\b(?:cant|can not|cannot|dont|do not) remember the last time\b"
+            r"(?: \w+){0,5}? (?:late|down|wrong|failed|broke|crashed|missed|delayed)\b"
+        ),
+        " flawless ",
+    ),
     (re.compile(r"\bnot (?:cheap|inexpensive|affordable)\b"), " expensive "),
+    (re.compile(r"\bno surprises?\b"), " satisfied "),
+    (
+        re.compile(
+            r"\b(?:dont|doesnt|do not|does not|never|rarely|seldom|didnt|did not) "
+            r"(?:\w+ )?(?:match|add up|reconcile|tally)\b"
+        ),
+        " wrong ",
+    ),
+    (re.compile(r"\bnever (?:waited|waits|wait) (?:more|longer) than\b"), " fast "),
+    # the same in the other languages (accents removed)
+    (
+        re.compile(
+            r"\b(?:keine?|keinen) (?:einzige[nr]? )?(?:storung(?:en)?|ausfalle?|fehler|probleme?)|"
+            r"\bgeen (?:storingen|storing|fouten|problemen)|\bsin (?:caidas|errores|problemas)|"
+            r"\baucune? (?:bug|bugs|panne|pannes|probleme|problemes|souci|erreur)|"
+            r"\b(?:quase )?sem (?:quedas|erros|problemas)|\bbez (?:awarii|problemow|bledow)|"
+            r"\bnessun (?:problema|errore|guasto)|\bmai un problema\b"
+        ),
+        " flawless ",
+    ),
     (
         re.compile(r"\b(?:takes|took|take|taking) (?:ages|forever|weeks|months|days)\b"),
         " too slow ",
@@ -122,6 +162,30 @@ REWRITES = (
         " too bad ",
     ),
 )
+#: A wish or a request at the start of a clause ("Better reporting.", "Faster ticket
+#: response", "Give us one contact", "maybe cheaper renewals"): a need, so a complaint.
+#: Not a comparison ("better than our last vendor") and not "keep doing what you do".
+REQUEST = re.compile(
+    r"^\W*(?:\d+\W+)?(?:and |but |maybe |just |please |also |only |so )?(?:"
+    r"(?:better|faster|quicker|cheaper|lower|more|earlier|clearer|simpler|"
+    r"easier|proper|improved?|bessere[nrs]?|mehr|meer|plus de|mas|lepsz\w*|wiecej|"
+    r"migliore|mejor(?:es)?)\b(?! than| then| dan| als| que| di| niz)|"
+    r"(?:give|add|fix|stop|update|train|tell|answer|ship|offer|provide|bring|reduce|"
+    r"improve|invest|hire|reply|respond|send|hold|publish|listen)\b(?! to us\b)|"
+    r"(?:would|id|we\w*) (?:love|like|appreciate|want|need)\b|(?:i |we )?wish\b|"
+    r"(?:we |i )?need(?:s)? (?:a|an|more|better|to|someone)\b|to (?:get|earn|reach) (?:a |an )?"
+    r"(?:10|ten|9|nine)\b|nos gustaria|wir (?:brauchen|wunschen)|graag|prosimy|"
+    r"potrzebujemy|gerne)"
+)
+#: A praise word in scare quotes ("the 'seamless' migration", "'premium' support") is
+#: said with irony; these words are ironic in quotes though VADER scores them neutral.
+SCARE_QUOTE = re.compile(r"(?:^|[\s(])['‘\"“]([^'’\"”]{2,30}?)['’\"”](?=[\s.,!?;:)]|$)")
+_IRONIC = (
+    "seamless quick minor improved premium dedicated courtesy priority partnership "
+    "partner upgrade fix fixed solution simple easy smooth known scheduled temporary "
+    "exciting enhanced modern intuitive support service urgent"
+)
+IRONIC_IN_QUOTES = frozenset(_IRONIC.split())
 #: Sarcasm that VADER reads as praise: a clause matching one of these is negative.
 SARCASM = re.compile(
     r"\b(?:oh|just|yeah|wow|so|how) (?:great|wonderful|fantastic|brilliant|lovely|nice|"
@@ -373,6 +437,96 @@ LEXICON_UPDATES: dict[str, float] = {
     "lento!": -1.6,
     "pessimo": -2.5,
     "costoso": -1.4,
+    # more inflected forms, and Polish
+    "mangelhaft": -1.8,
+    "storung": -1.4,
+    "storungen": -1.6,
+    "ausfalle": -1.8,
+    "sturzt": -1.8,
+    "hilfreich": 1.4,
+    "praxisnah": 1.4,
+    "ubersichtlich": 1.4,
+    "korrekt": 1.2,
+    "verlassen": 0.0,
+    "erreurs": -1.4,
+    "pannes": -1.8,
+    "inacceptable": -2.2,
+    "reactive": 1.6,
+    "claire": 1.2,
+    "agreable": 1.4,
+    "abimes": -1.8,
+    "compliques": -1.4,
+    "generiques": -0.8,
+    "courte": -0.8,
+    "tarda": -1.2,
+    "caidas": -1.8,
+    "amables": 1.2,
+    "lentos": -1.6,
+    "confusa": -1.4,
+    "sencillo": 1.2,
+    "profesional": 1.4,
+    "onduidelijk": -1.4,
+    "rommelig": -1.4,
+    "stabiel": 1.4,
+    "duidelijk": 1.2,
+    "laat": -1.2,
+    "ritardo": -1.5,
+    "eccellente": 2.4,
+    "utile": 1.2,
+    "chiara": 1.2,
+    "datata": -1.0,
+    "caotica": -1.8,
+    "sbagliate": -1.6,
+    "errori": -1.4,
+    "pessima": -2.5,
+    "danificadas": -1.8,
+    "tranquila": 1.2,
+    "estavel": 1.4,
+    "spozniaja": -1.6,
+    "spoznia": -1.5,
+    "opoznienia": -1.6,
+    "zawiesza": -1.8,
+    "awarie": -1.8,
+    "awaria": -1.8,
+    "bledy": -1.4,
+    "bledne": -1.4,
+    "drogo": -1.4,
+    "brak": -1.0,
+    "brakuje": -1.0,
+    "chaotyczne": -1.8,
+    "nieaktualna": -1.2,
+    "nieaktualne": -1.2,
+    "spadla": -1.2,
+    "niezadowolony": -2.0,
+    "szybko": 1.2,
+    "dobry": 1.6,
+    "dobra": 1.6,
+    "dobre": 1.6,
+    "dobrze": 1.6,
+    "dobrym": 1.6,
+    "przydatne": 1.4,
+    "pomocny": 1.4,
+    "intuicyjny": 1.4,
+    "latwy": 1.2,
+    "dostepny": 1.2,
+    "mniej": -0.6,
+    "zle": -1.8,
+    "slabo": -1.6,
+    "slaba": -1.6,
+    "swietny": 2.0,
+    "swietna": 2.0,
+    "swietne": 2.0,
+    "swietnie": 2.0,
+    "spoznily": -1.6,
+    "spoznil": -1.6,
+    "spoznione": -1.6,
+    "opoznione": -1.6,
+    "opozniona": -1.6,
+    "bledami": -1.4,
+    "bledow": -1.4,
+    "textbook": 1.2,
+    "uplift": -0.8,  # a price uplift
+    "productive": 1.4,
 }
 
 
@@ -392,6 +546,26 @@ def _prepare_for_vader(normalized: pd.Series) -> pd.Series:
     return text
 
 
+def _requests(normalized: pd.Series) -> np.ndarray:
+    """Whether each text is a short wish or request (:data:`REQUEST`): at most ten
+    words and no comparison ("better than")."""
+    short = normalized.str.count(r"\w+") <= 10
+    compares = normalized.str.contains(r"\b(?:than|then|dan|als)\b", regex=True)
+    return (normalized.str.contains(REQUEST, regex=True) & short & ~compares).to_numpy()
+
+
+def _ironic_quotes(texts: pd.Series, lexicon: dict[str, float]) -> np.ndarray:
+    """Whether each text puts a praise word in scare quotes ("the 'seamless' migration")."""
+    quoted = texts.str.lower().str.findall(SCARE_QUOTE)
+    out = np.zeros(len(texts), dtype=bool)
+    for i, found in enumerate(quoted):
+        for phrase in found or ():
+            words = normalize(pd.Series([phrase])).iloc[0].split()
+            if any(w in IRONIC_IN_QUOTES or lexicon.get(w, 0.0) > 0 for w in words):
+                out[i] = True
+    return out
+
+
 def sentiment(texts: pd.Series) -> pd.Series:
     """VADER compound sentiment (-1 to 1) of each text, with the B2B lexicon and
     sarcasm rules; identical texts are scored once."""
@@ -404,6 +578,10 @@ def sentiment(texts: pd.Series) -> pd.Series:
         dtype=float,
     )
     sarcastic = normalized.str.contains(SARCASM, regex=True).to_numpy()
+    lexicon = getattr(analyzer, "lexicon", LEXICON_UPDATES)
+    sarcastic |= _ironic_quotes(pd.Series(unique, dtype=object), lexicon)
     scores[sarcastic] = -np.maximum(np.abs(scores[sarcastic]), 0.4)
+    asks = _requests(normalized)
+    scores[asks] = -np.maximum(np.abs(scores[asks]), 0.3)
     out = pd.Series(scores[codes], index=texts.index, dtype=float)
     return out.rename("sentiment")

@@ -33,6 +33,7 @@ import pandas as pd
 
 from nps_helpers.metrics.scoring import DETRACTOR_MAX, PROMOTER_MIN
 from nps_helpers.text.codebook import Theme, codebook_key, load_codebook, normalize
+from nps_helpers.text.lists import clause_stance
 from nps_helpers.text.match import CHUNK, _by_response, _text_tags
 from nps_helpers.text.sentiment import NEGATIVE, POSITIVE, SARCASM, sentiment
 
@@ -134,6 +135,9 @@ def analyse_texts(
         part = pd.Series(unique[start : start + CHUNK], dtype=object)
         tags_, clauses, clause_tags = _text_tags(part, book)
         scored = sentiment(clauses["clause"]).to_numpy()
+        # "+ uptime", "- invoices", "Cons: price": the layout decides the clause's stance
+        stance = clause_stance(part, clauses)
+        scored = np.where(np.isnan(stance), scored, stance * np.maximum(np.abs(scored), 0.4))
         rows = clauses["row"].to_numpy(dtype=np.int64)
         end = start + len(part)
         by_text[start:end] = tags_
