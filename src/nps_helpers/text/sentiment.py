@@ -556,13 +556,17 @@ def _requests(normalized: pd.Series) -> np.ndarray:
 
 def _ironic_quotes(texts: pd.Series, lexicon: dict[str, float]) -> np.ndarray:
     """Whether each text puts a praise word in scare quotes ("the 'seamless' migration")."""
-    quoted = texts.str.lower().str.findall(SCARE_QUOTE)
     out = np.zeros(len(texts), dtype=bool)
-    for i, found in enumerate(quoted):
-        for phrase in found or ():
-            words = normalize(pd.Series([phrase])).iloc[0].split()
-            if any(w in IRONIC_IN_QUOTES or lexicon.get(w, 0.0) > 0 for w in words):
-                out[i] = True
+    quoting = np.flatnonzero(texts.str.contains("['‘\"“]", regex=True).to_numpy())
+    if not len(quoting):
+        return out
+    quoted = texts.iloc[quoting].set_axis(quoting).str.lower().str.findall(SCARE_QUOTE)
+    phrases = quoted.explode().dropna()
+    if not len(phrases):
+        return out
+    words = normalize(phrases).str.split()
+    ironic = words.map(lambda ws: any(w in IRONIC_IN_QUOTES or lexicon.get(w, 0) > 0 for w in ws))
+    out[phrases.index[ironic.to_numpy(dtype=bool)].to_numpy(dtype=np.int64)] = True
     return out
 
 
