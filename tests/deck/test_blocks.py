@@ -347,9 +347,16 @@ def test_segment_notes_say_why_figures_are_missing():
     assert blocks.segment_notes(nps_by(frame[:8], "tier", min_n=2), "tier", 2) == ""
 
 
-def test_no_comparison_note():
-    assert blocks.no_comparison_note("2026-H1") == ""
-    assert "This is the first wave in the history" in blocks.no_comparison_note(None)
+def test_moves_table():
+    moves = pd.DataFrame(
+        [[5, 2, 1], [0, 3, 4], [1, 0, 9]],
+        index=["detractor", "passive", "promoter"],
+        columns=["detractor", "passive", "promoter"],
+    )
+    html = blocks.moves_table(moves, "2026-H1", "caption <i>")
+    assert "<th>In 2026-H1</th>" in html and '<th class="num">now promoters</th>' in html
+    assert '<td>passives</td><td class="num">0</td><td class="num">3</td>' in html
+    assert "caption &lt;i&gt;" in html
 
 
 def test_call_table():
@@ -447,3 +454,47 @@ def test_verbatim_without_a_tier_names_no_account():
     quotes = pd.DataFrame({"text": ["slow"], "score": [3], "role": ["other"], "tier": [None]})
     html = blocks.verbatim_blocks([("support", "Detractors need", quotes)])
     assert "score 3 · other</footer>" in html and "account" not in html
+
+
+def test_theme_table_shows_the_share_change_interval_and_flags_only_what_survives():
+    table = themes_table().assign(
+        share_change=[12.4, -3.0] + [float("nan")] * (len(themes_table()) - 2),
+        share_ci_low=4.6,
+        share_ci_high=19.2,
+        share_flagged=[True, False] + [False] * (len(themes_table()) - 2),
+    )
+    html = blocks.theme_table(table, "2026-H1")
+    first, second = table["theme"].iloc[0], table["theme"].iloc[1]
+    assert first and second
+    assert "+12 pts ▲ (+5 to +19)" in html, "flagged after Holm: ▲ and its interval"
+    assert "-3 pts (+5 to +19)" in html, "not flagged: no ▼"
+    assert "Holm" in html
+
+
+def test_account_moves_table():
+    accounts = pd.DataFrame(
+        {"account_name": ["Acme <b>"], "contacts": [6], "up": [3], "same": [2], "down": [1],
+         "nps_before": [0.0], "nps_now": [33.3], "change": [33.3], "change_ci_low": [-10.2],
+         "change_ci_high": [76.9], "flagged": [False], "significant": [False]}
+    )  # fmt: skip
+    html = blocks.account_moves_table(accounts, 5)
+    assert "Acme &lt;b&gt;" in html and "3 · 2 · 1" in html and "0 → +33" in html
+    assert "+33 (-10 to +77)" in html and "▲" not in html.split("</caption>")[1]
+    assert "at least 5 contacts" in html
+
+
+def test_headline_card_of_the_revenue_weighted_change():
+    summary = {"nps": 30.0, "ci_low": 20.0, "ci_high": 40.0, "n": 100, "pct_promoters": 50.0,
+               "pct_detractors": 20.0, "promoters": 50, "passives": 30,
+               "detractors": 20}  # fmt: skip
+    change = {
+        "change": 11.2,
+        "ci_low": -1.3,
+        "ci_high": 23.4,
+        "p_value": 0.07,
+        "significant": False,
+    }
+    weighted = {"nps": 50.0, "ci_low": 34.0, "ci_high": 62.0, "n": 100, "n_eff": 40.0,
+                "change": change}  # fmt: skip
+    html = blocks.headline(summary, weighted=weighted, previous_wave="2026-H1")
+    assert "since 2026-H1 +11 (-1 to +23), not significant (p = 0.07)" in html

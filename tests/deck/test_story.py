@@ -17,6 +17,7 @@ from nps_helpers.metrics import accounts, coverage
 from nps_helpers.metrics.multiple import segment_differences
 from nps_helpers.metrics.scoring import compare_waves, nps_summary
 from nps_helpers.metrics.segments import segment_table
+from nps_helpers.metrics.shares import two_proportions
 from nps_helpers.params import load_params
 from nps_helpers.prepare import clean
 from nps_helpers.prepare.invitations import report_invitations
@@ -106,6 +107,11 @@ def html_of(parts) -> str:
     return "".join(p for p in parts if isinstance(p, str))
 
 
+def test_no_comparison_note():
+    assert story.no_comparison_note("2026-H1") == ""
+    assert "This is the first wave in the history" in story.no_comparison_note(None)
+
+
 def test_field_dates(small_params):
     assert story.field_dates(small_params) == "01 Oct 2026 – 31 Oct 2026"
 
@@ -141,6 +147,56 @@ def test_headline(wave, first_wave):
     cards1, note1 = story.headline(params1, alone)
     assert "Change since" not in cards1 and "Response rate" not in cards1
     assert "This is the first wave in the history" in note1
+
+
+def test_headline_tests_the_revenue_weighted_change(wave):
+    params, data, _, _ = wave
+    cards, _ = story.headline(params, data)
+    change = compare_waves(
+        data.previous["score"],
+        data.responses["score"],
+        accounts.revenue_weights(data.previous),
+        accounts.revenue_weights(data.responses),
+        clusters_a=data.previous["account_id"],
+        clusters_b=data.responses["account_id"],
+    )
+    assert (
+        f"since 2026-H1 {fmt_nps(change['change'])} ({fmt_nps(change['ci_low'])} to "
+        f"{fmt_nps(change['ci_high'])})"
+    ) in cards
+    unweighted = compare_waves(data.previous["score"], data.responses["score"])
+    assert change["change"] != pytest.approx(unweighted["change"])
+
+
+def test_movers(wave, first_wave):
+    params, data, _, _ = wave
+    slide = story.movers(params, data)
+    assert slide.title == "Climbers and fallers"
+    html = html_of(slide.parts)
+    # by hand: the contacts in both waves (same respondent_id) and their categories
+    now = data.responses.drop_duplicates("respondent_id", keep="last").set_index("respondent_id")
+    then = data.previous.drop_duplicates("respondent_id", keep="last").set_index("respondent_id")
+    both = now.index.intersection(then.index)
+    rank = {"detractor": 0, "passive": 1, "promoter": 2}
+    step = now.loc[both, "category"].astype(str).map(rank) - then.loc[both, "category"].astype(
+        str
+    ).map(rank)
+    assert f'Moved up</div><div class="kpi-value">{fmt_int((step > 0).sum())}<' in html
+    assert f'Moved down</div><div class="kpi-value">{fmt_int((step < 0).sum())}<' in html
+    assert f"of the {fmt_int(len(both))} in both waves" in html
+    assert f"The {fmt_int(len(both))} people in both waves by their category" in html
+    assert not any(isinstance(p, go.Figure) for p in slide.parts), "a table, not a chart"
+    assert "accounts with people in both waves" in html
+    params1, alone, _ = first_wave
+    first = html_of(story.movers(params1, alone).parts)
+    assert "This is the first wave in the history" in first
+    nobody = dataclasses.replace(
+        data,
+        previous=data.previous.assign(
+            respondent_id="x-" + data.previous["respondent_id"].astype(str)
+        ),
+    )
+    assert "Nobody answered both" in html_of(story.movers(params, nobody).parts)
 
 
 def test_trend(wave, first_wave):
@@ -284,10 +340,41 @@ def test_coverage_slides_of_a_minimal_invitation_list(wave):
 
 def test_themes_by_impact(wave, first_wave):
     params, data, themed, previous_themed = wave
-    table = story.themes_by_impact(data, themed, previous_themed)
+    table = story.themes_by_impact(data, themed, previous_themed, params)
     before = theme_table(data.previous, previous_themed)
-    pd.testing.assert_frame_equal(table, theme_table(data.responses, themed, before))
+    plain = theme_table(data.responses, themed, before)
+    pd.testing.assert_frame_equal(table[plain.columns], plain)
     assert table["share_change"].notna().any()
+    # each share change tested: its interval holds the adjusted change, Holm over the
+    # themes never lowers a p-value, and a flag needs p_holm under 5%
+    assert (table["share_ci_low"] < table["share_ci_high"]).all()
+    assert (table["share_p_holm"] >= table["share_p_value"] - 1e-12).all()
+    assert (~table["share_flagged"] | (table["share_p_holm"] < 0.05)).all()
+    # the p-values are those of the comments' own test (no accounts: each comment its own)
+    plain_test = story.themes_by_impact(
+        dataclasses.replace(
+            data,
+            responses=data.responses.drop(columns="account_id"),
+            previous=data.previous.drop(columns="account_id"),
+        ),
+        themed,
+        previous_themed,
+        params,
+    ).set_index("theme")
+    commented = (data.responses["comment"].fillna("").str.strip().str.len() > 2).sum()
+    commented_before = (data.previous["comment"].fillna("").str.strip().str.len() > 2).sum()
+    assert plain_test.loc["support", "share_p_value"] == pytest.approx(
+        two_proportions(
+            previous_themed.tags.loc[
+                data.previous["comment"].fillna("").str.strip().str.len() > 2, "support"
+            ].sum(),
+            commented_before,
+            themed.tags.loc[
+                data.responses["comment"].fillna("").str.strip().str.len() > 2, "support"
+            ].sum(),
+            commented,
+        )["p_value"][0]
+    )
     without = story.themes_by_impact(data, themed)
     assert without["share_change"].isna().all()
     _, alone, themed1 = first_wave

@@ -365,6 +365,13 @@ def rate_table(table: pd.DataFrame, by: str, target: float) -> str:
     return styled_table(frame, numeric=["Invited", "Bounced", "Responded", "Rate"])
 
 
+def moves_table(moves: pd.DataFrame, before: str, caption: str) -> str:
+    """Contacts in both waves by category in ``before`` (rows) and now (columns)."""
+    frame = moves.rename(columns=lambda c: f"now {c}s").astype(str)
+    frame.insert(0, f"In {before}", [f"{c}s" for c in moves.index])
+    return styled_table(frame, caption=caption, numeric=list(frame.columns[1:]))
+
+
 def account_moves_table(accounts: pd.DataFrame, min_n: int) -> str:
     """Accounts with ``min_n`` or more contacts in both waves: their moves and the
     paired change of their NPS with its interval (▲▼ after Holm over the table)."""
@@ -627,14 +634,6 @@ def bullets(items: list[str]) -> str:
         return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html.escape(text))
 
     return "<ul>" + "".join(f"<li>{one(t)}</li>" for t in items) + "</ul>"
-
-
-def no_comparison_note(previous_wave: str | None) -> str:
-    if previous_wave:
-        return ""
-    return note(
-        "This is the first wave in the history: changes will be shown from the next wave on."
-    )
 
 
 def call_table(summary: pd.DataFrame) -> str:

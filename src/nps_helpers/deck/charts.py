@@ -251,31 +251,3 @@ def theme_impact(table: pd.DataFrame, top: int = 8, title: str = "What moves the
         xaxis=dict(title="NPS points", rangemode="tozero"),
     )
     return fig
-
-
-def moves_chart(moves: pd.DataFrame, previous_wave: str, title: str = "Where they moved"):
-    """The contacts in both waves: a bar per category they were in ``previous_wave``
-    (rows of :func:`nps_helpers.metrics.panel.moves_table`), split by their category
-    now, with the counts."""
-    labels = [f"{_label(c)}s in {_label(previous_wave)}" for c in moves.index]
-    fig = go.Figure()
-    for cat in ("detractor", "passive", "promoter"):
-        fig.add_bar(
-            y=labels,
-            x=moves[cat].astype(int).tolist(),
-            name=f"now {cat}s",
-            orientation="h",
-            marker_color=COLORS[cat],
-            text=[str(int(v)) for v in moves[cat]],
-            textposition="inside",
-            hovertemplate="%{y}: %{x} now " + cat + "s<extra></extra>",
-        )
-    fig.update_layout(
-        template=HOUSE,
-        barmode="stack",
-        title=_label(title),
-        height=120 + 45 * len(labels),
-        xaxis=dict(title="contacts who answered both waves", showgrid=False),
-        yaxis=dict(autorange="reversed", showgrid=False),
-    )
-    return fig

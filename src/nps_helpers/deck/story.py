@@ -49,6 +49,15 @@ def needs_file(what: str, file: str) -> str:
     return blocks.note(f"{what} needs {file}: add it to the wave's params to see it.")
 
 
+def no_comparison_note(previous_wave: str | None) -> str:
+    """One line on a first wave's headline: changes start with the next wave."""
+    if previous_wave:
+        return ""
+    return blocks.note(
+        "This is the first wave in the history: changes will be shown from the next wave on."
+    )
+
+
 def _no_accounts(data: WaveData) -> bool:
     return data.accounts is None
 
@@ -109,7 +118,7 @@ def headline(params: WaveParams, data: WaveData) -> list[str]:
             previous_wave=data.previous_wave,
             weighted=weighted,
         ),
-        blocks.no_comparison_note(data.previous_wave) + "".join(missing),
+        no_comparison_note(data.previous_wave) + "".join(missing),
     ]
 
 
@@ -196,7 +205,12 @@ def movers(params: WaveParams, data: WaveData) -> Slide:
     parts: list[Any] = [
         heading,
         blocks.kpi_cards(cards),
-        charts.moves_chart(moves_table(panel), str(data.previous_wave)),
+        blocks.moves_table(
+            moves_table(panel),
+            str(data.previous_wave),
+            f"The {fmt_int(n)} people in both waves by their category in "
+            f"{data.previous_wave} (rows) and now",
+        ),
     ]
     if panel["account_id"].astype(str).ne("").any():
         parts.append(_account_movers(params, data, panel))

@@ -206,13 +206,11 @@ class DrilldownApp:
                 f"Climbers and fallers: {total} contacts of this selection answered both "
                 f"{before} and {sel.wave}, fewer than {sel.min_n}."
             )
-        frame = moves.rename(columns=lambda c: f"now {c}s").astype(str)
-        frame.insert(0, f"In {before}", [f"{c}s" for c in moves.index])
-        return styled_table(
-            frame,
-            caption=f"Climbers and fallers: the {total} contacts of this selection who answered "
-            f"both {before} and {sel.wave}, by category then (rows) and now",
-            numeric=list(frame.columns[1:]),
+        return blocks.moves_table(
+            moves,
+            before,
+            f"Climbers and fallers: the {total} contacts of this selection who answered both "
+            f"{before} and {sel.wave}, by category then (rows) and now",
         )
 
     def _compare(self, sel: Selection) -> str:
