@@ -187,3 +187,20 @@ def test_inflected_forms_of_other_languages(comment, theme, label):
     assert theme in got
     if label:
         assert got[theme] == label
+
+
+def test_on_the_other_hand_is_a_marker_not_praise():
+    """VADER scores "hand" as praise: "On the other hand" must leave the stance to the
+    words that follow it."""
+    import pandas as pd
+
+    from nps_helpers.text.themes import analyse
+
+    texts = pd.Series(
+        [
+            "Support is slow. On the other hand the docs are outdated.",
+            "Support is slow. On the other hand the docs are excellent.",
+        ]
+    )
+    polarity = analyse(texts).polarity["documentation"]
+    assert polarity[0] < 0 < polarity[1]

@@ -21,6 +21,9 @@ POSITIVE, NEGATIVE = 0.05, -0.05
 
 #: Phrases VADER reads the wrong way round, rewritten before scoring.
 REWRITES = (
+    # a discourse marker, not praise: VADER scores "hand" +2.2, so "On the other hand the
+    # docs are outdated" read as praise
+    (re.compile(r"\bon the other hand\b"), " "),
     (
         re.compile(
             r"\b(?:couldnt|could not|cant|can not|cannot) (?:be|have been) "
