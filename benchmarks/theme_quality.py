@@ -19,17 +19,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-# run as a script, this folder would come first on the path and its statistics.py
-# would shadow the standard library's
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent]
-
-from nps_helpers.text import themes  # noqa: E402
+from nps_helpers.text import themes
 from nps_helpers.text.language import detect  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"

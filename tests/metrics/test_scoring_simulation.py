@@ -1,6 +1,6 @@
 """Seeded simulations: the change test holds its size, the intervals cover.
 
-The functions are those of ``benchmarks/statistics.py`` (which prints the full grid);
+The functions are those of ``benchmarks/inference.py`` (which prints the full grid);
 each cell draws all its replicates at once with numpy, so a test takes a second or two.
 """
 
@@ -14,7 +14,7 @@ import pytest
 
 SPEC = importlib.util.spec_from_file_location(
     "nps_statistics_benchmark",
-    Path(__file__).resolve().parents[2] / "benchmarks" / "statistics.py",
+    Path(__file__).resolve().parents[2] / "benchmarks" / "inference.py",
 )
 sim = importlib.util.module_from_spec(SPEC)
 SPEC.loader.exec_module(sim)

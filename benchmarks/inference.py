@@ -1,6 +1,6 @@
 """Coverage of the NPS intervals and size of the change test, by simulation.
 
-Run: ``.venv/bin/python benchmarks/statistics.py [--reps N] [--seed S]``. Prints three
+Run: ``.venv/bin/python benchmarks/inference.py [--reps N] [--seed S]``. Prints three
 Markdown tables (numpy, seeded; every replicate of a cell is drawn at once):
 
 1. the size of the uncorrected change test (no true change) at n = 10, 20, 40 per wave
