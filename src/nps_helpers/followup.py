@@ -301,33 +301,49 @@ def personal_columns(
     return frame.assign(email=frame["respondent_id"].map(emails).fillna(""))
 
 
+#: What a comment needs to hold anything :func:`for_account_teams` removes: a digit (phones,
+#: IBANs, cards), an "@", or an e-mail spelled out ("at" ... "dot", "(at)", "[at]").
+_MAY_HOLD_CONTACTS = r"\d|@|\bat\b.*\bdot\b|[(\[{<]at[)\]}>]"
+
+
 def scrub_comments(
     frame: pd.DataFrame, invitations: pd.DataFrame | None, keep_own: bool
 ) -> pd.DataFrame:
-    """The list with each comment as the account team may read it
+    """The frame with each comment as the account team may read it
     (:func:`nps_helpers.text.scrub.for_account_teams`): card numbers, IBANs and other
     people's e-mails and phones removed; the respondent's own (from the invitation list,
-    by contact id) kept when ``keep_own`` (params ``followup_include_email``)."""
+    by contact id) kept when ``keep_own`` (params ``followup_include_email``). Only the
+    comments that may hold such data are read, each distinct one once."""
     if "comment" not in frame.columns or frame.empty:
         return frame
-    own: dict[str, pd.Series] = {}
+    comments = frame["comment"].astype(object)
+    text = comments.where(comments.map(lambda v: isinstance(v, str)), "")
+    suspect = np.flatnonzero(
+        text.str.contains(_MAY_HOLD_CONTACTS, case=False, regex=True).to_numpy(dtype=bool)
+    )
+    if not len(suspect):
+        return frame
+    mails = phones = pd.Series(None, index=frame.index[suspect], dtype=object)
     if invitations is not None and "respondent_id" in frame.columns:
         people = invitations.drop_duplicates("contact_id").set_index("contact_id")
-        for column in ("email", "phone"):
-            if column in people.columns:
-                own[column] = frame["respondent_id"].map(people[column])
-    blank = pd.Series(None, index=frame.index, dtype=object)
-    mails, phones = own.get("email", blank), own.get("phone", blank)
-    comments = [
-        for_account_teams(
-            c,
-            m if isinstance(m, str) else None,
-            own_phone=p if isinstance(p, str) else None,
-            keep_own=keep_own,
-        )
-        for c, m, p in zip(frame["comment"], mails, phones, strict=True)
-    ]
-    return frame.assign(comment=comments)
+        who = frame["respondent_id"].iloc[suspect]
+        if "email" in people.columns:
+            mails = who.map(people["email"])
+        if "phone" in people.columns:
+            phones = who.map(people["phone"])
+    keys = pd.DataFrame(
+        {"c": text.iloc[suspect].to_numpy(), "m": mails.to_numpy(), "p": phones.to_numpy()}
+    ).astype(object)
+    keys = keys.where(keys.map(lambda v: isinstance(v, str)), None)
+    done: dict[tuple, str] = {}
+    scrubbed = []
+    for key in keys.itertuples(index=False, name=None):
+        if key not in done:
+            done[key] = for_account_teams(key[0], key[1], own_phone=key[2], keep_own=keep_own)
+        scrubbed.append(done[key])
+    out = comments.copy()
+    out.iloc[suspect] = scrubbed
+    return frame.assign(comment=out.fillna("") if comments.isna().any() else out)
 
 
 #: The columns a list takes from the account master (empty in an export-only wave).
@@ -382,7 +398,8 @@ def build_lists(
     contact details (:func:`scrub_comments`). The files are
     written by :func:`nps_helpers.io.followup_files.write_followup`.
     """
-    labelled = _base(responses, themed)  # once, for all the lists
+    # once, for all the lists: the themes of each response, its comment scrubbed
+    labelled = scrub_comments(_base(responses, themed), invitations, params.followup_include_email)
     lists = {
         "detractor_calls": detractor_calls(
             labelled, None, params.key_tiers, params.field_end, params.renewal_horizon_days
@@ -392,10 +409,7 @@ def build_lists(
         "interviews": interview_sample(labelled, params.interview_promoters, params.followup_seed),
     }
     keep_own = params.followup_include_email
-    lists = {
-        k: personal_columns(scrub_comments(v, invitations, keep_own), invitations, keep_own)
-        for k, v in lists.items()
-    }
+    lists = {k: personal_columns(v, invitations, keep_own) for k, v in lists.items()}
     if responses["arr"].isna().all():  # no account master: the lists are by respondent
         lists = {
             k: by_respondent(v, labelled, list(params.columns.extra)) for k, v in lists.items()

@@ -79,9 +79,16 @@ def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
             values.dtype == object or isinstance(values.dtype, pd.StringDtype | pd.CategoricalDtype)
         ):
             continue
+        if isinstance(values.dtype, pd.CategoricalDtype):  # look at the few categories
+            labels = pd.Series(values.cat.categories, dtype=object)
+            if not labels.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START)).any():
+                continue
         text = values.astype(object)
-        is_text = text.map(lambda v: isinstance(v, str))
-        risky = is_text & text.where(is_text, "").str.startswith(FORMULA_START)
+        if pd.api.types.infer_dtype(text, skipna=True) in ("string", "empty"):
+            risky = text.str.startswith(FORMULA_START, na=False).astype(bool)
+        else:  # text among numbers or dates: only the text cells
+            is_text = text.map(lambda v: isinstance(v, str))
+            risky = is_text & text.where(is_text, "").str.startswith(FORMULA_START)
         if risky.any():
             out = frame.copy() if out is None else out
             out[column] = text.where(~risky, "'" + text.where(risky, ""))
