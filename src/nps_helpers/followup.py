@@ -279,18 +279,22 @@ def contact_names(invitations: pd.DataFrame | None) -> pd.Series | None:
     if not parts:
         return None
     people = invitations.drop_duplicates("contact_id").set_index("contact_id")[parts]
-    names = people.fillna("").astype(str).agg(" ".join, axis=1).str.strip()
+    text = [people[c].astype(object).where(people[c].notna(), "").astype(str) for c in parts]
+    names = (text[0].str.cat(text[1:], sep=" ") if len(text) > 1 else text[0]).str.strip()
     return names[names != ""]
 
 
 def personal_columns(
-    frame: pd.DataFrame, invitations: pd.DataFrame | None, include_email: bool
+    frame: pd.DataFrame,
+    invitations: pd.DataFrame | None,
+    include_email: bool,
+    names: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Add the contact's name after the respondent id (from the invitation list, by
-    contact id: account teams call people, not ids), and the contact's e-mail only when
-    params allow it."""
+    contact id: account teams call people, not ids; ``names`` when already read, see
+    :func:`contact_names`), and the contact's e-mail only when params allow it."""
     frame = frame.drop(columns=["email"], errors="ignore")
-    names = contact_names(invitations)
+    names = contact_names(invitations) if names is None else names
     if names is not None and "respondent_id" in frame.columns:
         at = frame.columns.get_loc("respondent_id") + 1
         frame = frame.copy()
@@ -409,7 +413,8 @@ def build_lists(
         "interviews": interview_sample(labelled, params.interview_promoters, params.followup_seed),
     }
     keep_own = params.followup_include_email
-    lists = {k: personal_columns(v, invitations, keep_own) for k, v in lists.items()}
+    names = contact_names(invitations)  # once, for all the lists
+    lists = {k: personal_columns(v, invitations, keep_own, names) for k, v in lists.items()}
     if responses["arr"].isna().all():  # no account master: the lists are by respondent
         lists = {
             k: by_respondent(v, labelled, list(params.columns.extra)) for k, v in lists.items()
