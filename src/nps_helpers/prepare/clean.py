@@ -72,6 +72,8 @@ PERSONAL_EXPORT_COLUMNS = (
     "Name",
 )
 REMOVED = "[removed]"
+#: How a response found its account when it was by the e-mail domain.
+DOMAIN_JOIN = "joined on the e-mail domain"
 
 _PERSONAL = re.compile(
     r"e?mail|phone|telephone|mobile|^cell|^tel$|^fax|^ip(v4|v6)?$|ipaddress|latitude|longitude"
@@ -315,7 +317,7 @@ def link_accounts(
         found = domain.map(domains.set_index("domain")["account_id"]).fillna("")
         return (
             found,
-            "joined on the e-mail domain",
+            DOMAIN_JOIN,
             "accounts found by the respondent's e-mail domain",
         )
     raise ExportFormatError(

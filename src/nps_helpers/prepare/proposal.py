@@ -19,7 +19,7 @@ import pandas as pd
 from nps_helpers.errors import ExportFormatError
 from nps_helpers.io.exports import RawExport
 from nps_helpers.params import ACCOUNT_COLUMNS, CANONICAL_ROLES
-from nps_helpers.prepare.clean import PREVIEW_STATUSES, is_personal, link_accounts
+from nps_helpers.prepare.clean import DOMAIN_JOIN, PREVIEW_STATUSES, is_personal, link_accounts
 from nps_helpers.prepare.columns import answer_kind, detect_columns
 from nps_helpers.prepare.values import read_timestamps, stripped_text
 
@@ -378,29 +378,29 @@ def _account_link(
     def text(name: str) -> pd.Series | None:
         return stripped_text(data[columns[name]]) if columns.get(name) else None
 
-    args = (text("account_id"), text("contact_id"), text("email"))
-    for by_domain in (False, True):
-        try:
-            ids, how, _ = link_accounts(
-                str(raw.source),
-                data.index,
-                accounts,
-                invitations,
-                *args,
-                by_domain,
-                columns.get("account_id"),
-            )
-        except ExportFormatError as exc:
-            if not by_domain and args[2] is not None and "domain" in accounts.columns:
-                continue
-            return False, f"accounts: run will refuse: {exc}"
-        linked = int(ids.isin(set(accounts["account_id"])).sum())
-        how = how or f"by the export's column {columns.get('account_id')!r}"
-        said = f"accounts: {linked} of {len(ids)} export rows find their account ({how})"
-        if linked < len(ids):
-            said += "; the others will be rejected as unknown_account"
-        return by_domain, said
-    raise AssertionError("unreachable")  # pragma: no cover
+    email = text("email")
+    # the domain join is tried last, only when nothing else links (as cleaning does)
+    by_domain = email is not None and "domain" in accounts.columns
+    try:
+        ids, how, _ = link_accounts(
+            str(raw.source),
+            data.index,
+            accounts,
+            invitations,
+            text("account_id"),
+            text("contact_id"),
+            email,
+            by_domain,
+            columns.get("account_id"),
+        )
+    except ExportFormatError as exc:
+        return False, f"accounts: run will refuse: {exc}"
+    linked = int(ids.isin(set(accounts["account_id"])).sum())
+    how = how or f"by the export's column {columns.get('account_id')!r}"
+    said = f"accounts: {linked} of {len(ids)} export rows find their account ({how})"
+    if linked < len(ids):
+        said += "; the others will be rejected as unknown_account"
+    return how == DOMAIN_JOIN, said
 
 
 def propose(

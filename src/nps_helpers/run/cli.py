@@ -110,6 +110,11 @@ def check_export(
     }
 
 
+def _delimiter(given: str | None) -> str | None:
+    """``--delimiter`` as given, with ``tab`` (or ``\\t``) read as the tab character."""
+    return {"tab": "\t", "\\t": "\t"}.get(given, given)
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     import json
 
@@ -124,7 +129,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
             print(f"nps-wave: --map wants canonical=ExportColumn, got {item!r}", file=sys.stderr)
             return 2
         mapping[name.strip()] = column
-    delimiter = {"tab": "\t", "\\t": "\t"}.get(args.delimiter, args.delimiter)
+    delimiter = _delimiter(args.delimiter)
     try:
         facts = check_export(
             args.export,
@@ -198,7 +203,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
         raise ParamsError(f"{target} exists; it is kept (use --force to write it again)")
     given = {"export": args.export, "accounts": args.accounts, "invitations": args.invitations}
     files = {k: Path(v) for k, v in given.items() if v}
-    delimiter = {"tab": "\t", "\\t": "\t"}.get(args.delimiter, args.delimiter)
+    delimiter = _delimiter(args.delimiter)
     forced = {"format": args.format, "encoding": args.encoding, "delimiter": delimiter}
     forced["sheet"] = args.sheet
     raw = read_export(files["export"], **forced)
